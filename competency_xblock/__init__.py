@@ -1,0 +1,4 @@
+"""competency-xblock: assess a competency in a course unit, grade it to a level, open what comes next."""
+from .assessment import CompetencyAssessmentBlock
+
+__all__ = ["CompetencyAssessmentBlock"]

@@ -1,0 +1,322 @@
+"""
+The competency assessment XBlock: persists answers and results, renders, publishes.
+
+Content comes from a pack (``pack_loader``), scores from ``scoring``, template data
+from ``presenters``; this module only wires them to the runtime.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+
+from django.utils import translation
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.scorable import ScorableXBlockMixin, Score
+from xblock.utils.resources import ResourceLoader
+
+from . import presenters, scoring
+from .pack_loader import DEFAULT_LIBRARY, PackError
+from .pack_model import Pack
+
+log = logging.getLogger(__name__)
+loader = ResourceLoader(__name__)
+
+STATE_VERSION = 1
+GRADING_MODES = ("score", "level")
+RETAKE_POLICIES = ("best", "latest")
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _(text):
+    """Mark a string for extraction; it is translated where it is shown."""
+    return text
+
+
+class HandlerError(Exception):
+    """A request the block refuses; becomes a JSON 4xx answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def json_handler(method):
+    """Like ``XBlock.json_handler``, but bad bodies and refusals answer 4xx JSON, never 500."""
+    @XBlock.handler
+    def wrapper(self, request, suffix=""):
+        def answer(payload, status=200):
+            return Response(json.dumps(payload), status=status, content_type="application/json", charset="utf8")
+        if request.method != "POST":
+            return answer({"error": self.ugettext("Only POST is allowed.")}, 405)
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            return answer({"error": self.ugettext("The request is too large.")}, 413)
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return answer({"error": self.ugettext("The request body is not valid JSON.")}, 400)
+        if not isinstance(data, dict):
+            return answer({"error": self.ugettext("The request body must be a JSON object.")}, 400)
+        try:
+            return answer(method(self, data, suffix))
+        except HandlerError as error:
+            return answer({"error": str(error)}, error.status)
+        except scoring.AnswerError as error:
+            return answer({"error": str(error)}, 400)
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
+    """Assess a competency, grade the learner to a level, and point to what comes next."""
+
+    display_name = String(display_name=_("Display name"), default=_("Customer service self-check"),
+                          scope=Scope.settings)
+    pack_id = String(display_name=_("Competency pack"), default="customer_service", scope=Scope.settings,
+                     help=_("Which installed competency pack the assessment uses."))
+    intro = String(display_name=_("Introduction"), default="", scope=Scope.settings, multiline_editor=True,
+                   help=_("Shown above the questions; plain text. Empty: the pack's definition."))
+    max_attempts = Integer(display_name=_("Attempts"), default=0, scope=Scope.settings,
+                           help=_("How many times a learner may submit; 0 means no limit."))
+    grading_mode = String(display_name=_("Grading mode"), default="score", values=GRADING_MODES,
+                          scope=Scope.settings,
+                          help=_("score: the overall percentage is the grade; level: the level out of 3."))
+    retake_policy = String(display_name=_("Result that counts"), default="best", values=RETAKE_POLICIES,
+                           scope=Scope.settings, help=_("best: the highest attempt counts; latest: the last."))
+    cut_scores = List(display_name=_("Cut scores"), default=[], scope=Scope.settings,
+                      help=_("Two percentages C1 < C2 that start levels 2 and 3; empty: the pack's."))
+    weight = Float(display_name=_("Problem weight"), default=1.0, scope=Scope.settings, values={"min": 0})
+    follow_up_lessons = Dict(display_name=_("Follow-up lessons"), default={}, scope=Scope.settings,
+                             help=_('Per level, a list of {"title": ..., "url": ...}; keys "1", "2", "3".'))
+    content_language = String(display_name=_("Content language"), default="", scope=Scope.settings,
+                              help=_("Language of the pack texts; empty: the learner's or course language."))
+
+    answers = Dict(default={}, scope=Scope.user_state, help="Draft answers, saved as the learner goes.")
+    results = List(default=[], scope=Scope.user_state, help="One entry per submitted attempt, oldest first.")
+    raw_score = Dict(default={}, scope=Scope.user_state, help="The score that counts: raw_earned, raw_possible.")
+    state_version = Integer(default=STATE_VERSION, scope=Scope.user_state)
+    has_completed = Boolean(default=False, scope=Scope.user_state)
+
+    has_author_view = False
+    completion_mode = XBlockCompletionMode.COMPLETABLE
+    has_custom_completion = True
+    icon_class = "problem"
+
+    # ----- helpers -------------------------------------------------------------------------------
+
+    def ugettext(self, text: str) -> str:
+        return self.runtime.service(self, "i18n").gettext(text)
+
+    def user_is_staff(self) -> bool:
+        user_service = self.runtime.service(self, "user")
+        if user_service is None:
+            return False
+        user = user_service.get_current_user()
+        return bool(user and user.opt_attrs.get("edx-platform.user_is_staff"))
+
+    def load_pack(self) -> Pack:
+        """The configured pack; raises PackError when it is missing or broken."""
+        return DEFAULT_LIBRARY.get(self.pack_id)
+
+    def language(self, pack: Pack) -> str:
+        return pack.language_for(self.content_language or translation.get_language())
+
+    def effective_cut_scores(self, pack: Pack) -> tuple[float, float]:
+        cuts = self.cut_scores
+        if (isinstance(cuts, list) and len(cuts) == 2 and all(isinstance(c, (int, float)) for c in cuts)
+                and 0 <= cuts[0] < cuts[1] <= 100):
+            return (float(cuts[0]), float(cuts[1]))
+        return pack.scoring.cut_scores
+
+    def active_items(self, pack: Pack):
+        return pack.items
+
+    def attempts_left(self) -> int | None:
+        """Attempts the learner still has; None when unlimited."""
+        if not self.max_attempts or self.max_attempts <= 0:
+            return None
+        return max(self.max_attempts - len(self.results), 0)
+
+    def score_answers(self, pack: Pack, answers: dict) -> scoring.Result:
+        return scoring.score(self.active_items(pack), pack.dimensions, answers, self.effective_cut_scores(pack),
+                             pack.scoring.self_assessment_weight, pack.scoring.min_items_per_dimension)
+
+    def score_for(self, result: dict) -> Score:
+        if self.grading_mode == "level":
+            return Score(raw_earned=float(result.get("level") or 0), raw_possible=3.0)
+        return Score(raw_earned=round(float(result.get("overall") or 0), 2), raw_possible=100.0)
+
+    def counted_result(self, records: list | None = None) -> dict | None:
+        """The attempt whose score counts under the retake policy."""
+        records = self.results if records is None else records
+        if not records:
+            return None
+        if self.retake_policy == "latest":
+            return records[-1]
+        return max(records, key=lambda record: self.score_for(record).raw_earned)
+
+    # ----- ScorableXBlockMixin -------------------------------------------------------------------
+
+    def has_submitted_answer(self) -> bool:
+        return bool(self.results)
+
+    def max_score(self) -> float:
+        return 3.0 if self.grading_mode == "level" else 100.0
+
+    def get_score(self) -> Score | None:
+        if not self.raw_score:
+            return None
+        return Score(self.raw_score["raw_earned"], self.raw_score["raw_possible"])
+
+    def set_score(self, score: Score) -> None:
+        self.raw_score = {"raw_earned": score.raw_earned, "raw_possible": score.raw_possible}
+
+    def calculate_score(self) -> Score:
+        """Rescore every kept attempt from its answers with today's key and cut scores."""
+        pack = self.load_pack()
+        return self.score_for(self.counted_result([self._rescored(pack, record) for record in self.results]))
+
+    def rescore(self, only_if_higher):
+        """Publish a recomputed grade and keep it, unless ``only_if_higher`` and it is not higher."""
+        if not self.has_submitted_answer():
+            raise ValueError(self.ugettext("Cannot rescore an assessment nobody has submitted."))
+        new_score = self.calculate_score()
+        current = self.get_score()
+        if not only_if_higher or current is None or new_score.raw_earned > current.raw_earned:
+            self.set_score(new_score)
+        self._publish_grade(new_score, only_if_higher)
+
+    def _rescored(self, pack: Pack, record: dict) -> dict:
+        answers = self._valid_answers(pack, record.get("answers", {}))
+        return self._result_record(pack, self.score_answers(pack, answers), answers, record.get("submitted_at"))
+
+    def _valid_answers(self, pack: Pack, answers: dict) -> dict:
+        items = {item.id: item for item in self.active_items(pack)}
+        return {k: v for k, v in answers.items() if k in items and self._is_valid(items[k], v)}
+
+    @staticmethod
+    def _is_valid(item, value) -> bool:
+        try:
+            scoring.clean_answer(item, value)
+        except scoring.AnswerError:
+            return False
+        return True
+
+    # ----- views ---------------------------------------------------------------------------------
+
+    def student_view(self, context=None):
+        try:
+            pack = self.load_pack()
+        except PackError as error:
+            return self._pack_error_fragment(error)
+        language = self.language(pack)
+        latest = self.results[-1] if self.results else None
+        show_form = latest is None or bool(self.answers)
+        context = {
+            "block": self, "title": self.display_name,
+            "intro": self.intro or presenters.localize_text(pack.definition, language, pack),
+            "pack_name": presenters.localize_text(pack.name, language, pack),
+            "groups": presenters.question_context(pack, self.active_items(pack), language, self.answers),
+            "show_form": show_form,
+            "result_html": self._render_result(pack, latest) if latest else "",
+            "language": language,
+        }
+        fragment = Fragment(loader.render_django_template("static/html/assessment.html", context,
+                                                          i18n_service=self.runtime.service(self, "i18n")))
+        fragment.add_css(loader.load_unicode("static/css/assessment.css"))
+        fragment.add_javascript(loader.load_unicode("static/js/assessment.js"))
+        fragment.initialize_js("CompetencyAssessment", {"attempts_left": self.attempts_left()})
+        return fragment
+
+    def _render_result(self, pack: Pack, record: dict) -> str:
+        language = self.language(pack)
+        result = self.score_answers(pack, self._valid_answers(pack, record["answers"]))
+        follow_ups = (self.follow_up_lessons or {}).get(str(result.level), []) if result.level else []
+        context = presenters.result_context(pack, result, language,
+                                            follow_ups if isinstance(follow_ups, list) else [])
+        context.update({
+            "attempts_left": self.attempts_left(),
+            "history": [{"number": n, "submitted_at": r.get("submitted_at", "")[:16].replace("T", " "),
+                         "level": r.get("level"), "overall": None if r.get("overall") is None else round(r["overall"])}
+                        for n, r in enumerate(self.results, start=1)],
+        })
+        return loader.render_django_template("static/html/result.html", context,
+                                             i18n_service=self.runtime.service(self, "i18n"))
+
+    def _pack_error_fragment(self, error: PackError) -> Fragment:
+        log.warning("Competency pack %r cannot be used: %s", self.pack_id, error)
+        context = {"is_staff": self.user_is_staff(), "issues": [str(issue) for issue in error.issues[:20]]}
+        return Fragment(loader.render_django_template("static/html/pack_error.html", context,
+                                                      i18n_service=self.runtime.service(self, "i18n")))
+
+    # ----- handlers ------------------------------------------------------------------------------
+
+    def _pack_or_refuse(self) -> Pack:
+        try:
+            return self.load_pack()
+        except PackError:
+            raise HandlerError(self.ugettext("This assessment is not available right now."), 503) from None
+
+    def _refuse_without_attempts(self):
+        if self.attempts_left() == 0:
+            raise HandlerError(self.ugettext("You have used all your attempts."), 403)
+
+    @json_handler
+    def save_answers(self, data, suffix=""):
+        """Autosave: replace the draft with ``{"answers": {item id: option id or 1..5}}``."""
+        pack = self._pack_or_refuse()
+        self._refuse_without_attempts()
+        answers = scoring.clean_answers({i.id: i for i in self.active_items(pack)}, data.get("answers"))
+        self.answers = answers
+        return {"saved": len(answers)}
+
+    @json_handler
+    def submit(self, data, suffix=""):
+        """Score ``{"answers": {...}}`` from the server's key, keep the attempt, publish the grade."""
+        pack = self._pack_or_refuse()
+        self._refuse_without_attempts()
+        items = self.active_items(pack)
+        answers = scoring.clean_answers({i.id: i for i in items}, data.get("answers"))
+        missing = [item.id for item in items if item.id not in answers]
+        if missing:
+            raise HandlerError(self.ugettext("Please answer every question before submitting ({count} left).")
+                               .format(count=len(missing)))
+        result = self.score_answers(pack, answers)
+        record = self._result_record(pack, result, answers, datetime.now(timezone.utc).isoformat())
+        self.results = self.results + [record]
+        self.answers = {}
+        score = self.score_for(self.counted_result())
+        self.set_score(score)
+        self._publish_grade(score, only_if_higher=self.retake_policy == "best")
+        self.has_completed = True
+        self.runtime.publish(self, "completion", {"completion": 1.0})
+        self.runtime.publish(self, "competency_xblock.submitted",
+                             {"level": record["level"], "overall": record["overall"], "attempt": len(self.results)})
+        return {"level": record["level"], "attempts_left": self.attempts_left(),
+                "result_html": self._render_result(pack, record)}
+
+    @staticmethod
+    def _result_record(pack: Pack, result: scoring.Result, answers: dict, submitted_at) -> dict:
+        return {
+            "submitted_at": submitted_at, "answers": dict(answers), "pack_version": pack.version,
+            "overall": result.overall, "level": result.level, "borderline": result.borderline,
+            "dimensions": {d.id: d.percent for d in result.dimensions},
+        }
+
+    # ----- workbench -----------------------------------------------------------------------------
+
+    @staticmethod
+    def workbench_scenarios():
+        return [
+            ("Competency assessment: customer service",
+             loader.load_unicode("scenarios/assessment.xml")),
+            ("Competency assessment: a unit with an introduction",
+             loader.load_unicode("scenarios/unit.xml")),
+        ]

@@ -1,0 +1,39 @@
+"""The ``competency-xblock`` command: check content packs."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .pack_loader import CONTENT_DIR, PackError, load_pack_file
+
+
+def _validate(paths: list[str]) -> int:
+    files = [Path(p) for p in paths] or sorted(CONTENT_DIR.glob("*.yaml"))
+    failed = False
+    for path in files:
+        try:
+            pack = load_pack_file(path)
+        except PackError as error:
+            failed = True
+            for issue in error.issues:
+                print(issue)
+        else:
+            print(f"{path}: ok ({pack.id} v{pack.version}, {len(pack.items)} items, "
+                  f"{len(pack.dimensions)} dimensions)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="competency-xblock", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check packs; prints FILE:LINE: message per error")
+    validate.add_argument("paths", nargs="*", help="pack files (default: the installed packs)")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.paths)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""
+Template contexts for the learner views, built from a pack and a scoring result.
+
+Plain data in, plain dicts out, in one language: the templates only lay them out
+(and escape them). Nothing here knows of XBlock, and no answer key is ever put
+into a question context.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .pack_model import Item, Pack, localize
+from .scoring import Result, lowered_and_raised, weakest_dimensions
+
+CHART_BAR_HEIGHT = 28
+CHART_LABEL_WIDTH = 210
+CHART_BAR_WIDTH = 300
+
+
+def safe_href(url: str) -> str | None:
+    """``url`` if it is an http(s) URL or a site-relative path, else None."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def question_context(pack: Pack, items: tuple[Item, ...], language: str, answers: dict) -> list[dict]:
+    """Questions grouped by dimension, in pack order, with saved answers marked; no keys."""
+    def text(value):
+        return localize(value, language, pack.default_language)
+
+    scale = pack.scale.get(language) or pack.scale[pack.default_language]
+    groups = []
+    for dimension in pack.dimensions:
+        questions = []
+        for item in items:
+            if item.dimension != dimension.id:
+                continue
+            saved = answers.get(item.id)
+            if item.is_situational:
+                choices = [{"value": o.id, "label": text(o.text), "checked": saved == o.id} for o in item.options]
+            else:
+                choices = [{"value": str(v), "label": label, "checked": saved == v}
+                           for v, label in enumerate(scale, start=1)]
+            questions.append({"id": item.id, "situational": item.is_situational,
+                              "prompt": text(item.prompt), "choices": choices})
+        if questions:
+            groups.append({"id": dimension.id, "name": text(dimension.name),
+                           "description": text(dimension.description) if dimension.description else "",
+                           "questions": questions})
+    return groups
+
+
+def _chart(dimensions: list[dict]) -> dict:
+    rows = []
+    for index, dimension in enumerate(dimensions):
+        percent = dimension["percent"] or 0
+        rows.append({**dimension, "y": index * CHART_BAR_HEIGHT,
+                     "width": round(CHART_BAR_WIDTH * percent / 100, 1),
+                     "text_y": index * CHART_BAR_HEIGHT + CHART_BAR_HEIGHT * 0.65})
+    return {"rows": rows, "height": len(rows) * CHART_BAR_HEIGHT, "label_width": CHART_LABEL_WIDTH,
+            "bar_width": CHART_BAR_WIDTH, "total_width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60}
+
+
+def result_context(pack: Pack, result: Result, language: str, follow_ups: list[dict]) -> dict:
+    """Everything the result view shows for one scored attempt."""
+    def text(value):
+        return localize(value, language, pack.default_language)
+
+    items = {item.id: item for item in pack.items}
+    dimensions = [{"id": d.id, "name": text(pack.dimension(d.id).name),
+                   "percent": None if d.percent is None else round(d.percent),
+                   "self_rated_only": d.self_rated_only} for d in result.dimensions]
+    lowered, raised = lowered_and_raised(result)
+    level = pack.level(result.level) if result.level else None
+    return {
+        "level": result.level,
+        "level_name": text(level.name) if level else "",
+        "level_description": text(level.description) if level else "",
+        "level_needed_in": text(level.needed_in) if level else "",
+        "overall": None if result.overall is None else round(result.overall),
+        "borderline": result.borderline,
+        "dimensions": dimensions,
+        "chart": _chart(dimensions),
+        "lowered": [text(items[s.item_id].behaviour) for s in lowered if s.item_id in items],
+        "raised": [text(items[s.item_id].behaviour) for s in raised if s.item_id in items],
+        "tips": [{"name": text(pack.dimension(d.id).name),
+                  "tips": list(pack.dimension(d.id).tips.get(language)
+                               or pack.dimension(d.id).tips[pack.default_language])}
+                 for d in weakest_dimensions(result)],
+        "links": [{"kind": link.kind, "title": text(link.title), "url": link.url}
+                  for link in pack.links_for(result.level or 0) if safe_href(link.url)],
+        "follow_ups": [{"title": f["title"], "url": safe_href(f.get("url", ""))}
+                       for f in follow_ups if safe_href(f.get("url", ""))],
+    }
+
+
+def localize_text(text, language: str, pack: Pack) -> str:
+    """``text`` in ``language``, falling back to the pack's default language."""
+    return localize(text, language, pack.default_language)

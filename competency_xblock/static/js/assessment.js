@@ -1,0 +1,102 @@
+/* Learner view of the competency assessment: autosave, submit, retake. Plain JS, no framework. */
+function CompetencyAssessment(runtime, element, init) {
+  "use strict";
+  const root = element.jquery ? element[0] : element;
+  const form = root.querySelector(".ca-form");
+  const resultBox = root.querySelector(".ca-result");
+  const errorBox = root.querySelector(".ca-error");
+  const progress = root.querySelector(".ca-progress");
+  const gettext = window.gettext || ((text) => text);
+  let saveTimer = null;
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function post(handler, payload) {
+    const response = await fetch(runtime.handlerUrl(root, handler), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(payload),
+    });
+    let data = {};
+    try { data = await response.json(); } catch (ignored) { /* a non-JSON error page */ }
+    if (!response.ok) {
+      throw new Error(data.error || gettext("Something went wrong. Please try again."));
+    }
+    return data;
+  }
+
+  function collectAnswers() {
+    const answers = {};
+    form.querySelectorAll("fieldset[data-item]").forEach((fieldset) => {
+      const checked = fieldset.querySelector("input:checked");
+      if (checked) {
+        const selfRating = fieldset.classList.contains("ca-self");
+        answers[fieldset.dataset.item] = selfRating ? Number(checked.value) : checked.value;
+      }
+    });
+    return answers;
+  }
+
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = !message;
+  }
+
+  function updateProgress() {
+    const total = form.querySelectorAll("fieldset[data-item]").length;
+    const done = Object.keys(collectAnswers()).length;
+    progress.textContent = gettext("%(done)s of %(total)s answered")
+      .replace("%(done)s", done).replace("%(total)s", total);
+  }
+
+  function scheduleSave() {
+    updateProgress();
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(async () => {
+      try {
+        await post("save_answers", { answers: collectAnswers() });
+        showError("");
+      } catch (error) {
+        showError(error.message);
+      }
+    }, 400);
+  }
+
+  function bindRetake() {
+    const retake = resultBox.querySelector(".ca-retake");
+    if (!retake) { return; }
+    retake.addEventListener("click", () => {
+      form.reset();
+      form.hidden = false;
+      updateProgress();
+      form.querySelector("input")?.focus();
+    });
+  }
+
+  form.addEventListener("change", scheduleSave);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearTimeout(saveTimer);
+    const button = form.querySelector(".ca-submit");
+    button.disabled = true;
+    try {
+      const data = await post("submit", { answers: collectAnswers() });
+      showError("");
+      resultBox.innerHTML = data.result_html;  // rendered and escaped by the server
+      form.hidden = true;
+      bindRetake();
+      resultBox.focus();
+    } catch (error) {
+      showError(error.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  bindRetake();
+  updateProgress();
+}

@@ -1,0 +1,47 @@
+"""Shared fixtures: the customer-service pack, answer sets, and workbench learners."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from competency_xblock.pack_loader import DEFAULT_LIBRARY, load_pack_file
+from competency_xblock.pack_model import SCALE_MAX, SCALE_MIN
+
+from .workbench import Learner
+
+PACKS = Path(__file__).parent / "packs"
+
+
+@pytest.fixture(scope="session")
+def pack():
+    return DEFAULT_LIBRARY.get("customer_service")
+
+
+@pytest.fixture(scope="session")
+def mini_pack():
+    return load_pack_file(PACKS / "mini.yaml")
+
+
+def answer_set(pack, quality: str) -> dict:
+    """Answers of a given quality: ``best``, ``worst`` or ``middling``, from the pack's own key."""
+    answers = {}
+    for item in pack.items:
+        if item.is_situational:
+            ranked = sorted(item.options, key=lambda option: option.points)
+            target = {"best": 3, "worst": 0, "middling": 2}[quality]
+            answers[item.id] = min(ranked, key=lambda option: abs(option.points - target)).id
+        else:
+            high, low = (SCALE_MIN, SCALE_MAX) if item.reverse else (SCALE_MAX, SCALE_MIN)
+            answers[item.id] = {"best": high, "worst": low, "middling": 3}[quality]
+    return answers
+
+
+@pytest.fixture
+def learner(db):
+    return Learner("learner")
+
+
+@pytest.fixture
+def staff(db):
+    return Learner("staff")

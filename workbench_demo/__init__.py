@@ -1,0 +1,1 @@
+"""Settings and services that run competency-xblock in the XBlock SDK workbench (development only)."""
