@@ -70,7 +70,8 @@ def merge(a, b):
 
 def report(summary, items, dimensions):
     """
-    Return the item and dimension figures of `summary` for staff, see the module docstring.
+    Return the staff figures of `summary`: learner and level counts, mean percents,
+    p and item_total_r per item of `items`, alpha and SEM per dimension of `dimensions`.
     """
     by_dim = _by_dimension(items)
     levels = dict.fromkeys(LEVEL_KEYS, 0)
@@ -115,7 +116,8 @@ def report(summary, items, dimensions):
 
 def report_rows(report_):
     """
-    Return `report_` as CSV-ready rows, the header first; None becomes "".
+    Return `report_` as CSV-ready rows: a header, then overall, level, item and
+    dimension rows; None becomes "", floats are rounded to 6 places, warnings join with ";".
     """
     header = ["type", "id", "dimension", "responses", "mean_percent", "p", "item_total_r",
               "k", "alpha", "sem", "sem_percent", "warnings"]
