@@ -9,7 +9,7 @@ export EXCLUDE_SAMPLE_XBLOCKS := yes
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: dev test venv migrate validate wheel-check clean
+.PHONY: dev test venv migrate validate clean
 
 $(INSTALLED): requirements/*.txt setup.py
 	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
@@ -33,9 +33,6 @@ validate: venv
 test: venv  ## every test
 	$(VENV)/bin/competency-xblock validate
 	$(PY) -m pytest
-
-wheel-check: venv  ## build the wheel and render the block from it in a clean virtual environment
-	$(PY) tests/wheel_check.py
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info

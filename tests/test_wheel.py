@@ -1,0 +1,78 @@
+"""The built wheel carries static/ and content/ and works installed in a clean virtual environment."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RENDER_AND_SUBMIT = textwrap.dedent("""
+    import json, django, webob
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    from workbench.runtime import WorkbenchRuntime
+    import competency_xblock
+    assert "site-packages" in competency_xblock.__file__, competency_xblock.__file__
+    runtime = WorkbenchRuntime("wheel-learner")
+    block = runtime.get_block(runtime.parse_xml_string('<competency_assessment pack_id="customer_service"/>'))
+    html = runtime.render(block, "student_view").body_html()
+    pack = block.load_pack()
+    request = webob.Request.blank("/")
+    request.method = "POST"
+    request.body = json.dumps({"answers": {pack.items[0].id: pack.items[0].options[0].id}}).encode()
+    response = runtime.handle(block, "save_answers", request)
+    print(json.dumps({"fieldsets": html.count("<fieldset"), "items": len(pack.items),
+                      "save_status": response.status_code}))
+""")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    (built,) = out.glob("competency_xblock-*.whl")
+    return built
+
+
+def test_wheel_contains_static_content_and_entry_points(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "competency_xblock/content/customer_service.yaml" in names
+    assert "competency_xblock/content/schema.json" in names
+    assert "competency_xblock/static/js/assessment.js" in names
+    assert "competency_xblock/static/html/assessment.html" in names
+    entry_points = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "competency_assessment = competency_xblock:CompetencyAssessmentBlock" in entry_points
+    assert "competency-xblock = competency_xblock.cli:main" in entry_points
+
+
+def test_wheel_installs_and_renders_in_a_clean_environment(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    requirements = ROOT / "requirements" / "dev.txt"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(requirements), str(wheel)],
+                   check=True, capture_output=True, cwd=tmp_path)
+    validate = subprocess.run([str(venv / "bin" / "competency-xblock"), "validate"],
+                              capture_output=True, text=True, cwd=tmp_path)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "customer_service v1" in validate.stderr
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
+    env.update(DJANGO_SETTINGS_MODULE="workbench.settings",
+               WORKBENCH_DATABASES='{"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "wb.db"}}')
+    (tmp_path / "var").mkdir()
+    run = subprocess.run([str(python), "-c", RENDER_AND_SUBMIT], capture_output=True, text=True,
+                         cwd=tmp_path, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    assert figures["fieldsets"] == figures["items"] > 0
+    assert figures["save_status"] == 200
