@@ -56,17 +56,18 @@ def test_wheel_contains_static_content_and_entry_points(wheel):
 
 
 def test_wheel_installs_and_renders_in_a_clean_environment(wheel, tmp_path):
+    # Nothing of the checkout may leak in: PYTHONPATH would make pip see the editable install.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
     python = venv / "bin" / "python"
     requirements = ROOT / "requirements" / "dev.txt"
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(requirements), str(wheel)],
-                   check=True, capture_output=True, cwd=tmp_path)
+                   check=True, capture_output=True, cwd=tmp_path, env=env)
     validate = subprocess.run([str(venv / "bin" / "competency-xblock"), "validate"],
-                              capture_output=True, text=True, cwd=tmp_path)
+                              capture_output=True, text=True, cwd=tmp_path, env=env)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert "customer_service v1" in validate.stderr
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
     env.update(DJANGO_SETTINGS_MODULE="workbench.settings",
                WORKBENCH_DATABASES='{"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "wb.db"}}')
     (tmp_path / "var").mkdir()
