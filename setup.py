@@ -31,6 +31,7 @@ setup(
     entry_points={
         "xblock.v1": [
             "competency_assessment = competency_xblock:CompetencyAssessmentBlock",
+            "competency_gate = competency_xblock:CompetencyGateBlock",
         ],
         "console_scripts": [
             "competency-xblock = competency_xblock.cli:main",

@@ -19,14 +19,17 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 
-from . import presenters, scoring
+from . import followups, presenters, scoring, state_layout
+from . import authoring
 from .pack_loader import DEFAULT_LIBRARY, PackError
 from .pack_model import Pack
+from .overrides import OverridesError, apply_overrides
+from .staff import CompetencyStaffMixin
+from .studio import AssessmentStudioMixin
 
 log = logging.getLogger(__name__)
 loader = ResourceLoader(__name__)
 
-STATE_VERSION = 1
 GRADING_MODES = ("score", "level")
 RETAKE_POLICIES = ("best", "latest")
 MAX_BODY_BYTES = 64 * 1024
@@ -62,6 +65,7 @@ def json_handler(method):
         if not isinstance(data, dict):
             return answer({"error": self.ugettext("The request body must be a JSON object.")}, 400)
         try:
+            self.upgrade_saved_state()
             return answer(method(self, data, suffix))
         except HandlerError as error:
             return answer({"error": str(error)}, error.status)
@@ -74,7 +78,7 @@ def json_handler(method):
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
-class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
+class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, ScorableXBlockMixin, XBlock):
     """Assess a competency, grade the learner to a level, and point to what comes next."""
 
     display_name = String(display_name=_("Display name"), default=_("Customer service self-check"),
@@ -97,11 +101,18 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
                              help=_('Per level, a list of {"title": ..., "url": ...}; keys "1", "2", "3".'))
     content_language = String(display_name=_("Content language"), default="", scope=Scope.settings,
                               help=_("Language of the pack texts; empty: the learner's or course language."))
+    self_assessment_weight = Float(display_name=_("Self-assessment weight"), default=None, scope=Scope.settings,
+                                   help=_("How much self-ratings count in a dimension, 0 to 0.5; empty: the pack's."))
+    extra_links = List(display_name=_("Extra training links"), default=[], scope=Scope.settings,
+                       help=_('Shown with the pack\'s links: [{"levels": [1, 2], "title": ..., "url": "https://..."}].'))
+    item_overrides = Dict(display_name=_("Question overrides"), default={}, scope=Scope.settings,
+                          help=_("Pack questions switched off or reworded, and questions added; see overrides.py."))
 
     answers = Dict(default={}, scope=Scope.user_state, help="Draft answers, saved as the learner goes.")
     results = List(default=[], scope=Scope.user_state, help="One entry per submitted attempt, oldest first.")
     raw_score = Dict(default={}, scope=Scope.user_state, help="The score that counts: raw_earned, raw_possible.")
-    state_version = Integer(default=STATE_VERSION, scope=Scope.user_state)
+    # A missing version means the first layout; see state_layout.
+    state_version = Integer(default=1, scope=Scope.user_state)
     has_completed = Boolean(default=False, scope=Scope.user_state)
 
     has_author_view = False
@@ -135,8 +146,24 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
             return (float(cuts[0]), float(cuts[1]))
         return pack.scoring.cut_scores
 
+    def effective_self_assessment_weight(self, pack: Pack) -> float:
+        weight = self.self_assessment_weight
+        if authoring.is_number(weight) and 0 <= weight <= authoring.MAX_SELF_ASSESSMENT_WEIGHT:
+            return float(weight)
+        return pack.scoring.self_assessment_weight
+
     def active_items(self, pack: Pack):
-        return pack.items
+        """The pack's items after the Studio question overrides; the pack's own when those do not fit."""
+        overrides_key = json.dumps(self.item_overrides, sort_keys=True)
+        memo = getattr(self, "_active_items_memo", None)   # overrides are checked once per pack and value
+        if memo is None or memo[0] is not pack or memo[1] != overrides_key:
+            try:
+                items = apply_overrides(pack, self.item_overrides)
+            except OverridesError as error:
+                log.warning("Question overrides of %s ignored: %s", self.scope_ids.usage_id, error)
+                items = pack.items
+            memo = self._active_items_memo = (pack, overrides_key, items)
+        return memo[2]
 
     def attempts_left(self) -> int | None:
         """Attempts the learner still has; None when unlimited."""
@@ -146,7 +173,7 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
 
     def score_answers(self, pack: Pack, answers: dict) -> scoring.Result:
         return scoring.score(self.active_items(pack), pack.dimensions, answers, self.effective_cut_scores(pack),
-                             pack.scoring.self_assessment_weight, pack.scoring.min_items_per_dimension)
+                             self.effective_self_assessment_weight(pack), pack.scoring.min_items_per_dimension)
 
     def score_for(self, result: dict) -> Score:
         if self.grading_mode == "level":
@@ -161,6 +188,37 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
         if self.retake_policy == "latest":
             return records[-1]
         return max(records, key=lambda record: self.score_for(record).raw_earned)
+
+    def current_level(self) -> int | None:
+        """
+        The learner's level now: that of the counted attempt, rescored from its answers with
+        today's pack and cut scores (as the grade is), so a retake or a cut-score change opens
+        and closes gates at once. None before any submission (or when no level was reached);
+        the stored level when the pack cannot be loaded.
+        """
+        if not self.results:
+            return None
+        try:
+            pack = self.load_pack()
+        except PackError:
+            return (self.counted_result() or {}).get("level")
+        return (self.counted_result([self._rescored(pack, record) for record in self.results]) or {}).get("level")
+
+    # Read by Open edX's stock <conditional> block, e.g. <conditional sources="..." poll_answer="3">;
+    # it compares str(value) (calling methods first) with the attribute's text.
+    @property
+    def poll_answer(self) -> str:
+        """The current level as "1", "2" or "3"; "" before any submission."""
+        level = self.current_level()
+        return str(level) if level else ""
+
+    def is_attempted(self) -> bool:
+        """The learner has saved answers or submitted at least once (<conditional attempted="True">)."""
+        return bool(self.results or self.answers)
+
+    def is_submitted(self) -> bool:
+        """The learner has submitted at least once (<conditional submitted="True">)."""
+        return bool(self.results)
 
     # ----- ScorableXBlockMixin -------------------------------------------------------------------
 
@@ -192,6 +250,7 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
         if not only_if_higher or current is None or new_score.raw_earned > current.raw_earned:
             self.set_score(new_score)
         self._publish_grade(new_score, only_if_higher)
+        self.update_cohort_statistics()
 
     def _rescored(self, pack: Pack, record: dict) -> dict:
         answers = self._valid_answers(pack, record.get("answers", {}))
@@ -211,7 +270,18 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
 
     # ----- views ---------------------------------------------------------------------------------
 
+    def upgrade_saved_state(self) -> None:
+        """Bring the learner's saved state to the current layout (see ``state_layout``)."""
+        if self.state_version == state_layout.CURRENT_VERSION:
+            return
+        if not self.answers and not self.results:
+            return  # nothing saved yet: nothing to upgrade, and no write on a mere view
+        version, state = state_layout.upgrade(self.state_version, {"answers": self.answers,
+                                                                   "results": self.results})
+        self.answers, self.results, self.state_version = state["answers"], state["results"], version
+
     def student_view(self, context=None):
+        self.upgrade_saved_state()
         try:
             pack = self.load_pack()
         except PackError as error:
@@ -233,14 +303,17 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
         fragment.add_css(loader.load_unicode("static/css/assessment.css"))
         fragment.add_javascript(loader.load_unicode("static/js/assessment.js"))
         fragment.initialize_js("CompetencyAssessment", {"attempts_left": self.attempts_left()})
+        if self.user_is_staff():
+            self.add_staff_section(fragment, pack)
         return fragment
 
     def _render_result(self, pack: Pack, record: dict) -> str:
         language = self.language(pack)
         result = self.score_answers(pack, self._valid_answers(pack, record["answers"]))
-        follow_ups = (self.follow_up_lessons or {}).get(str(result.level), []) if result.level else []
-        context = presenters.result_context(pack, result, language,
-                                            follow_ups if isinstance(follow_ups, list) else [])
+        follow_ups = authoring.usable_follow_ups(self.follow_up_lessons, result.level) + self.open_gate_lessons()
+        context = presenters.result_context(pack, result, language, follow_ups,
+                                            authoring.usable_extra_links(self.extra_links, result.level),
+                                            self.active_items(pack))
         context.update({
             "attempts_left": self.attempts_left(),
             "history": [{"number": n, "submitted_at": r.get("submitted_at", "")[:16].replace("T", " "),
@@ -249,6 +322,20 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
         })
         return loader.render_django_template("static/html/result.html", context,
                                              i18n_service=self.runtime.service(self, "i18n"))
+
+    def open_gate_lessons(self) -> list[dict]:
+        """
+        Level gates beside this assessment (children of its parent) that follow it and that
+        the current level opens, as {"title", "url"}. Gates elsewhere in the course are not
+        searched: list those in the follow_up_lessons setting.
+        """
+        level = self.current_level()
+        parent = self.get_parent() if level else None
+        if parent is None:
+            return []
+        # duck-typed (CompetencyGateBlock.lesson_for) so this module need not import the gate's
+        lessons = [sibling.lesson_for(self) for sibling in parent.get_children() if hasattr(sibling, "lesson_for")]
+        return followups.open_lessons([lesson for lesson in lessons if lesson], level)
 
     def _pack_error_fragment(self, error: PackError) -> Fragment:
         log.warning("Competency pack %r cannot be used: %s", self.pack_id, error)
@@ -275,6 +362,7 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
         self._refuse_without_attempts()
         answers = scoring.clean_answers({i.id: i for i in self.active_items(pack)}, data.get("answers"))
         self.answers = answers
+        self.state_version = state_layout.CURRENT_VERSION
         return {"saved": len(answers)}
 
     @json_handler
@@ -292,9 +380,11 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
         record = self._result_record(pack, result, answers, datetime.now(timezone.utc).isoformat())
         self.results = self.results + [record]
         self.answers = {}
+        self.state_version = state_layout.CURRENT_VERSION
         score = self.score_for(self.counted_result())
         self.set_score(score)
         self._publish_grade(score, only_if_higher=self.retake_policy == "best")
+        self.update_cohort_statistics(pack)
         self.has_completed = True
         self.runtime.publish(self, "completion", {"completion": 1.0})
         self.runtime.publish(self, "competency_xblock.submitted",
@@ -319,4 +409,6 @@ class CompetencyAssessmentBlock(ScorableXBlockMixin, XBlock):
              loader.load_unicode("scenarios/assessment.xml")),
             ("Competency assessment: a unit with an introduction",
              loader.load_unicode("scenarios/unit.xml")),
+            ("Customer service unit",
+             loader.load_unicode("scenarios/customer_service_unit.xml")),
         ]

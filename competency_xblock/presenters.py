@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from .followups import is_in_page_anchor
 from .pack_model import Item, Pack, localize
 from .scoring import Result, lowered_and_raised, weakest_dimensions
 
@@ -26,6 +27,11 @@ def safe_href(url: str) -> str | None:
         return url
     parts = urlsplit(url)
     return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _lesson_href(url) -> str | None:
+    """A follow-up lesson's link: a safe URL, or an in-page ``#anchor`` (a gate in the workbench)."""
+    return url if is_in_page_anchor(url) else safe_href(url)
 
 
 def question_context(pack: Pack, items: tuple[Item, ...], language: str, answers: dict) -> list[dict]:
@@ -66,12 +72,17 @@ def _chart(dimensions: list[dict]) -> dict:
             "bar_width": CHART_BAR_WIDTH, "total_width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60}
 
 
-def result_context(pack: Pack, result: Result, language: str, follow_ups: list[dict]) -> dict:
-    """Everything the result view shows for one scored attempt."""
+def result_context(pack: Pack, result: Result, language: str, follow_ups: list[dict],
+                   extra_links: list[dict] = (), items: tuple[Item, ...] | None = None) -> dict:
+    """Everything the result view shows for one scored attempt.
+
+    ``extra_links`` ({"kind", "title", "url"}, already for this level) follow the pack's own;
+    ``items`` are the questions as asked (after Studio overrides), by default the pack's.
+    """
     def text(value):
         return localize(value, language, pack.default_language)
 
-    items = {item.id: item for item in pack.items}
+    items = {item.id: item for item in (pack.items if items is None else items)}
     dimensions = [{"id": d.id, "name": text(pack.dimension(d.id).name),
                    "percent": None if d.percent is None else round(d.percent),
                    "self_rated_only": d.self_rated_only} for d in result.dimensions]
@@ -93,9 +104,10 @@ def result_context(pack: Pack, result: Result, language: str, follow_ups: list[d
                                or pack.dimension(d.id).tips[pack.default_language])}
                  for d in weakest_dimensions(result)],
         "links": [{"kind": link.kind, "title": text(link.title), "url": link.url}
-                  for link in pack.links_for(result.level or 0) if safe_href(link.url)],
-        "follow_ups": [{"title": f["title"], "url": safe_href(f.get("url", ""))}
-                       for f in follow_ups if safe_href(f.get("url", ""))],
+                  for link in pack.links_for(result.level or 0) if safe_href(link.url)]
+                 + [dict(link) for link in extra_links if safe_href(link.get("url"))],
+        "follow_ups": [{"title": f["title"], "url": _lesson_href(f.get("url", ""))}
+                       for f in follow_ups if _lesson_href(f.get("url", ""))],
     }
 
 

@@ -13,3 +13,14 @@ COMPETENCY_DEMO_STAFF_USERS = set(os.environ.get("COMPETENCY_DEMO_STAFF_USERS", 
 
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join("var", "workbench.log")
 LANGUAGES = [("en", "English"), ("pl", "Polski")]
+
+# The UI language follows the browser (Accept-Language) or the django_language cookie, as the LMS
+# follows the learner's preference; the block's text.mo comes through the i18n service and its
+# djangojs.mo through the workbench's /jsi18n/ page script.
+from workbench.settings import MIDDLEWARE  # noqa: E402  pylint: disable=wrong-import-position
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+                  "django.middleware.locale.LocaleMiddleware")
+WORKBENCH["services"]["i18n"] = "workbench_demo.i18n.DemoI18nService"
+LOCALE_PATHS = [os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                             "competency_xblock", "conf", "locale")]

@@ -1,0 +1,118 @@
+"""
+Item 6: ``generate_report_data`` over 100,000 learner states: rows per second and memory.
+
+The states are made by the block itself: a pool of learners really submit through the
+workbench (1 to 3 attempts each, answers at random), and their stored user state is
+read back from the workbench's store, in the shape Open edX's
+``user_state_client.iter_all_for_block`` yields it. The pool repeats under distinct user
+names up to 100,000 (``synthetic.cycle_states``). Rows are consumed as they are yielded
+and not kept, so the memory figure is the block's own: the peak that ``tracemalloc``
+sees above what was allocated when the report started. Time and memory come from
+separate passes (tracemalloc slows Python down).
+"""
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+import tracemalloc
+
+from .env import Driver, poll_installed, setup_django
+from .findings import Finding
+from .inprocess import POLL_ANSWERS, OUR_XML, _ok, poll_xml
+from .synthetic import cycle_states, random_answers
+
+TARGET_ROWS_PER_SECOND = 50_000
+TARGET_GROWTH_BYTES = 50 * 1024 * 1024
+
+
+def stored_user_states(usage_id, user_ids) -> list[dict]:
+    """The learners' user state as the workbench stores it (one JSON object per learner and block)."""
+    from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
+    rows = XBlockState.objects.filter(scope="usage", scope_id=str(usage_id), user_id__in=list(user_ids))
+    return [json.loads(row.state) for row in rows]
+
+
+def our_pool(size: int, seed: int = 6):
+    """(block, states): an assessment and the stored states of ``size`` learners who submitted."""
+    rng = random.Random(seed)
+    author = Driver("bench-author")
+    usage = author.load(OUR_XML)
+    pack = author.block(usage).load_pack()
+    users = []
+    for _ in range(size):
+        learner = Driver.fresh("bench-report")
+        for _attempt in range(rng.choice((1, 1, 1, 2, 3))):
+            _ok("submit", learner.post(usage, "submit", json.dumps({"answers": random_answers(pack, rng)}).encode()))
+        users.append(learner.user_id)
+    return author.block(usage), stored_user_states(usage, users)
+
+
+def poll_pool(size: int, seed: int = 6):
+    rng = random.Random(seed)
+    author = Driver("bench-author")
+    usage = author.load(poll_xml())
+    users = []
+    for _ in range(size):
+        learner = Driver.fresh("bench-report-poll")
+        body = json.dumps({"choice": rng.choice(POLL_ANSWERS)[0]}).encode()
+        _ok("vote", learner.post(usage, "vote", body))
+        users.append(learner.user_id)
+    return author.block(usage), stored_user_states(usage, users)
+
+
+def timed_pass(block, pool, count: int) -> tuple[int, float]:
+    """Rows yielded and seconds taken for ``count`` states."""
+    start = time.perf_counter()
+    rows = sum(1 for _ in block.generate_report_data(cycle_states(pool, count)))
+    return rows, time.perf_counter() - start
+
+
+def memory_pass(block, pool, count: int) -> int:
+    """Peak bytes allocated above the start while the report runs over ``count`` states."""
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        for _ in block.generate_report_data(cycle_states(pool, count)):
+            pass
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak - before
+
+
+def rate(block, pool, count: int, repetitions: int) -> tuple[list[float], int]:
+    rates, rows = [], 0
+    timed_pass(block, pool, min(count, 2000))  # warm-up
+    for _ in range(repetitions):
+        rows, seconds = timed_pass(block, pool, count)
+        rates.append(rows / seconds)
+    return rates, rows
+
+
+def report_rows(count: int = 100_000, pool_size: int = 200, repetitions: int = 3) -> list[Finding]:
+    setup_django()
+    block, pool = our_pool(pool_size)
+    if len(pool) != pool_size:
+        raise AssertionError(f"expected {pool_size} stored states, found {len(pool)}")
+    ours, rows = rate(block, pool, count, repetitions)
+    if rows != count:
+        raise AssertionError(f"{rows} rows for {count} learners who all submitted")
+    growth = memory_pass(block, pool, count)
+    peer = "xblock-poll not installed"
+    if poll_installed():
+        poll_block, poll_states = poll_pool(min(pool_size, 50))
+        poll_rates, _ = rate(poll_block, poll_states, count, repetitions)
+        peer = f"poll: {statistics.median(poll_rates):,.0f} rows/s (3 short columns)"
+    spread = f"(min {min(ours):,.0f}, max {max(ours):,.0f}, {repetitions} runs)"
+    return [
+        Finding("6 reports", f"generate_report_data, {count:,} learner states: rows per second",
+                f"{statistics.median(ours):,.0f} rows/s {spread}", peer,
+                f"{statistics.median(ours):,.0f} rows/s", f"≥ {TARGET_ROWS_PER_SECOND:,} rows/s",
+                statistics.median(ours) >= TARGET_ROWS_PER_SECOND),
+        Finding("6 reports", f"generate_report_data, {count:,} learner states: peak memory growth (tracemalloc)",
+                f"{growth / 1024 / 1024:.2f} MB", "", f"{growth / 1024 / 1024:.2f} MB",
+                f"< {TARGET_GROWTH_BYTES / 1024 / 1024:.0f} MB", growth < TARGET_GROWTH_BYTES),
+    ]

@@ -1,0 +1,205 @@
+"""
+What instructors read: one row per learner for reports, and the cohort figures for the staff view.
+
+Plain data in, plain data out; nothing here knows of XBlock or Django. The block
+(``staff.py``) picks the pack, the language and the attempt that counts, and hands
+them over; stored learner state is read defensively, because a report must not
+stop at one odd record.
+
+Rows follow Open edX's ``generate_report_data`` contract: a flat dict of
+human-readable column names to strings or numbers. The platform merges these dicts
+into its "problem responses" report beside its own ``username``, ``title``,
+``location``, ``block_key`` and ``state`` columns, so none of those names is used.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable, Iterable, Mapping
+
+from . import statistics
+from .pack_model import Item, Pack, localize
+from .scoring import AnswerError, clean_answer, item_points
+
+Gettext = Callable[[str], str]
+
+ANSWER_SEPARATOR = "; "
+LEVEL_CHART_BAR_HEIGHT = 28
+LEVEL_CHART_LABEL_WIDTH = 150
+LEVEL_CHART_BAR_WIDTH = 300
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+# ----- statistics input ----------------------------------------------------------------------
+
+def statistics_items(items: Iterable[Item]) -> dict:
+    """The ``items`` metadata that :mod:`statistics` expects: dimension and maximum points per item."""
+    return {item.id: {"dimension": item.dimension, "max": item.max_points} for item in items}
+
+
+def items_signature(pack_id: str, items_meta: Mapping) -> str:
+    """
+    A short fingerprint of the questions the figures are about.
+
+    Sufficient statistics can only be updated with the item metadata they were built
+    with, so a change of questions starts the figures afresh (see ``staff.py``).
+    """
+    text = json.dumps([pack_id, sorted((key, value["dimension"], value["max"])
+                                       for key, value in items_meta.items())])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def statistics_response(items: Iterable[Item], record: Mapping) -> dict:
+    """One learner's response for :func:`statistics.add_response`, from a scored attempt record."""
+    answers = record.get("answers") if isinstance(record.get("answers"), dict) else {}
+    points = {}
+    for item in items:
+        if item.id in answers:
+            try:
+                points[item.id] = item_points(item, clean_answer(item, answers[item.id]))
+            except AnswerError:
+                continue  # an answer the current key no longer knows counts as unanswered
+    dimensions = record.get("dimensions") if isinstance(record.get("dimensions"), dict) else {}
+    return {"level": record.get("level"), "overall": record.get("overall"),
+            "dimensions": dict(dimensions), "items": points}
+
+
+# ----- report rows ---------------------------------------------------------------------------
+
+def answer_text(pack: Pack, item: Item, answer, language: str) -> str:
+    """The chosen option's text, or the self-rating's scale label; the raw value if unknown."""
+    try:
+        value = clean_answer(item, answer)
+    except AnswerError:
+        return str(answer)
+    if item.is_situational:
+        return localize(item.option(value).text, language, pack.default_language)
+    labels = pack.scale.get(language) or pack.scale[pack.default_language]
+    return labels[value - 1] if 0 < value <= len(labels) else str(value)
+
+
+def answers_text(pack: Pack, items: Iterable[Item], answers: Mapping, language: str) -> str:
+    """Every answer as ``item id: text``, in question order; answers to removed questions last."""
+    items = list(items)
+    known = {item.id for item in items}
+    parts = [f"{item.id}: {answer_text(pack, item, answers[item.id], language)}"
+             for item in items if item.id in answers]
+    parts += [f"{key}: {value}" for key, value in answers.items() if key not in known]
+    return ANSWER_SEPARATOR.join(parts)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _percent(value):
+    return round(float(value), 1) if _is_number(value) else ""
+
+
+def learner_row(pack: Pack, items: Iterable[Item], language: str, record: Mapping | None,
+                attempts: int, attempt_number: int | None = None, grade: Mapping | None = None,
+                gettext: Gettext = _identity) -> dict | None:
+    """
+    The report row of one learner: the counted attempt's level, overall and dimension
+    percents, when it was submitted, the answers, and how many attempts were made.
+    None when the learner has submitted nothing.
+    """
+    if not isinstance(record, Mapping) or attempts <= 0:
+        return None
+    _ = gettext
+
+    def text(value):
+        return localize(value, language, pack.default_language)
+
+    level = record.get("level")
+    level_info = next((info for info in pack.levels if info.level == level), None)
+    dimension_percents = record.get("dimensions") if isinstance(record.get("dimensions"), Mapping) else {}
+    answers = record.get("answers") if isinstance(record.get("answers"), Mapping) else {}
+    row = {
+        _("Level"): level if level_info else "",
+        _("Level name"): text(level_info.name) if level_info else "",
+        _("Overall (%)"): _percent(record.get("overall")),
+    }
+    for dimension in pack.dimensions:
+        row[_("{dimension} (%)").format(dimension=text(dimension.name))] = \
+            _percent(dimension_percents.get(dimension.id))
+    earned, possible = (grade or {}).get("raw_earned"), (grade or {}).get("raw_possible")
+    row.update({
+        _("Grade"): f"{earned:g}/{possible:g}" if _is_number(earned) and _is_number(possible) else "",
+        _("Attempts"): attempts,
+        _("Counted attempt"): attempt_number or "",
+        _("Submitted at"): str(record.get("submitted_at") or ""),
+        _("Answers"): answers_text(pack, items, answers, language),
+    })
+    return row
+
+
+# ----- staff view ----------------------------------------------------------------------------
+
+def warning_texts(codes: Iterable[str], gettext: Gettext = _identity) -> list[str]:
+    """The warning codes of :func:`statistics.report` in words."""
+    _ = gettext
+    words = {
+        "no_responses": _("Not enough data: nobody has answered this yet."),
+        "not_enough_data": _("Not enough data: fewer than {count} complete responses.")
+                           .format(count=statistics.MIN_RESPONSES),
+        "zero_variance": _("Not enough data: every learner scored the same."),
+        "invalid_max": _("Not enough data: the question has no points to earn."),
+        "too_easy": _("Too easy: p above {limit:.2f}.").format(limit=statistics.P_MAX),
+        "too_hard": _("Too hard: p below {limit:.2f}.").format(limit=statistics.P_MIN),
+        "low_discrimination": _("Weak discrimination: r below {limit:.2f}.").format(limit=statistics.R_MIN),
+        "low_reliability": _("Low reliability: alpha below {limit:.2f}.").format(limit=statistics.ALPHA_MIN),
+    }
+    return [words.get(code, code) for code in codes]
+
+
+def _fixed(value, places: int = 2) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+def staff_context(report: Mapping, pack: Pack, items: Iterable[Item], language: str,
+                  gettext: Gettext = _identity) -> dict:
+    """The staff view's figures, formatted: level chart and table, means, item and dimension rows."""
+    def text(value):
+        return localize(value, language, pack.default_language)
+
+    items = {item.id: item for item in items}
+    learners = report["learners"]
+    levels = []
+    for key in statistics.LEVEL_KEYS:
+        count = report["levels"].get(key, 0)
+        if key == "none" and not count:
+            continue  # only shown when some learner got no level
+        info = next((level for level in pack.levels if str(level.level) == key), None)
+        levels.append({"key": key, "name": text(info.name) if info else gettext("No level"),
+                       "count": count, "share": _fixed(100 * count / learners, 0) if learners else ""})
+    largest = max([level["count"] for level in levels] + [1])
+    chart_rows = [{**level, "y": index * LEVEL_CHART_BAR_HEIGHT,
+                   "text_y": index * LEVEL_CHART_BAR_HEIGHT + LEVEL_CHART_BAR_HEIGHT * 0.65,
+                   "width": round(LEVEL_CHART_BAR_WIDTH * level["count"] / largest, 1)}
+                  for index, level in enumerate(levels)]
+    dimension_names = {dimension.id: text(dimension.name) for dimension in pack.dimensions}
+    return {
+        "learners": learners,
+        "overall_mean": _fixed(report["overall_mean"], 1),
+        "levels": levels,
+        "chart": {"rows": chart_rows, "height": len(chart_rows) * LEVEL_CHART_BAR_HEIGHT,
+                  "label_width": LEVEL_CHART_LABEL_WIDTH, "bar_width": LEVEL_CHART_BAR_WIDTH,
+                  "total_width": LEVEL_CHART_LABEL_WIDTH + LEVEL_CHART_BAR_WIDTH + 50},
+        "dimension_means": [{"name": dimension_names.get(key, key), "mean": _fixed(mean, 1)}
+                            for key, mean in report["dimension_means"].items()],
+        "items": [{"id": row["id"], "dimension": dimension_names.get(row["dimension"], row["dimension"]),
+                   "behaviour": text(items[row["id"]].behaviour) if row["id"] in items else "",
+                   "responses": row["responses"], "p": _fixed(row["p"]), "r": _fixed(row["item_total_r"]),
+                   "warnings": warning_texts(row["warnings"], gettext)} for row in report["items"]],
+        "dimensions": [{"name": dimension_names.get(row["id"], row["id"]), "k": row["k"],
+                        "responses": row["complete_responses"], "alpha": _fixed(row["alpha"]),
+                        "sem": _fixed(row["sem"]), "sem_percent": _fixed(row["sem_percent"], 1),
+                        "warnings": warning_texts(row["warnings"], gettext)} for row in report["dimensions"]],
+        "thresholds": {"p_min": f"{statistics.P_MIN:.2f}", "p_max": f"{statistics.P_MAX:.2f}",
+                       "r_min": f"{statistics.R_MIN:.2f}", "alpha_min": f"{statistics.ALPHA_MIN:.2f}",
+                       "min_responses": statistics.MIN_RESPONSES},
+    }

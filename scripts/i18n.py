@@ -1,0 +1,184 @@
+#!/usr/bin/env python
+"""
+Extract, compile and check the block's UI translations (OEP-58 layout).
+
+    competency_xblock/conf/locale/<lang>/LC_MESSAGES/text.po      Python code and Django templates
+    competency_xblock/conf/locale/<lang>/LC_MESSAGES/djangojs.po  the block's JavaScript
+
+``en`` is the source catalog (msgids, no msgstrs). The compiled ``.mo`` files are
+committed, so the package works straight from a wheel; ``check`` fails when a catalog
+misses a string, a Polish string is untranslated or fuzzy, or a ``.mo`` is stale.
+Pure Python (Babel, and Django's template lexer for ``{% trans %}``): no GNU gettext needed.
+
+    python scripts/i18n.py extract   # refresh every .po from the sources
+    python scripts/i18n.py compile   # .po -> .mo
+    python scripts/i18n.py check     # what `make test` runs
+"""
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_python
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po, write_po
+
+PACKAGE = Path(__file__).resolve().parents[1] / "competency_xblock"
+LOCALE_DIR = PACKAGE / "conf" / "locale"
+SOURCE_LANGUAGE = "en"
+PROJECT = "competency-xblock"
+HEADER = """\
+# {domain} translations of competency-xblock ({language}).
+# Refresh with `make i18n-extract`, translate, then `make i18n-compile`; `make test` checks both.
+#"""
+KEYWORDS = {**DEFAULT_KEYWORDS, "ugettext": None, "ungettext": (1, 2), "gettext_noop": None}
+DOMAINS = {
+    # domain: Babel method map over the package (files no pattern matches are not read)
+    "text": [("static/html/**.html", "django"), ("**.py", "python")],
+    "djangojs": [("static/js/**.js", "javascript")],
+}
+
+
+def extract_django_template(fileobj, keywords, comment_tags, options):
+    """Babel extractor for Django templates: Django's own templatize turns tags into gettext calls."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    from django.utils.translation.template import templatize  # pylint: disable=import-outside-toplevel
+    if not settings.configured:
+        settings.configure(USE_I18N=True)
+    code = templatize(fileobj.read().decode("utf-8"))
+    yield from extract_python(io.BytesIO(code.encode("utf-8")), keywords, comment_tags, options)
+
+
+def new_catalog(domain: str, language: str) -> Catalog:
+    return Catalog(project=PROJECT, domain=domain, locale=language, fuzzy=False, version="0.1",
+                   copyright_holder="competency-xblock contributors", msgid_bugs_address="-",
+                   header_comment=HEADER.format(domain=domain, language=language),
+                   last_translator="competency-xblock contributors", language_team=language)
+
+
+def template_catalog(domain: str) -> Catalog:
+    """Every translatable string of ``domain``, freshly extracted from the package."""
+    catalog = new_catalog(domain, SOURCE_LANGUAGE)
+    method_map = [(pattern, extract_django_template if method == "django" else method)
+                  for pattern, method in DOMAINS[domain]]
+    for filename, lineno, message, comments, context in extract_from_dir(
+            PACKAGE, method_map=method_map, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True):
+        catalog.add(message, None, [(f"competency_xblock/{filename}", lineno)], auto_comments=comments,
+                    context=context)
+    return catalog
+
+
+def languages() -> list[str]:
+    return sorted(path.name for path in LOCALE_DIR.iterdir() if (path / "LC_MESSAGES").is_dir())
+
+
+def po_path(language: str, domain: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def read_catalog(path: Path, language: str) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def write_catalog(path: Path, catalog: Catalog) -> None:
+    """Write ``catalog``, unless only its header dates would change (keeps diffs quiet)."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, omit_header=False, sort_output=False, ignore_obsolete=True)
+    dates = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.MULTILINE)
+    if path.exists() and dates.sub(b"", path.read_bytes()) == dates.sub(b"", buffer.getvalue()):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+
+
+def extract() -> None:
+    for domain in DOMAINS:
+        template = template_catalog(domain)
+        write_catalog(po_path(SOURCE_LANGUAGE, domain), template)
+        for language in languages():
+            if language == SOURCE_LANGUAGE:
+                continue
+            path = po_path(language, domain)
+            catalog = read_catalog(path, language) if path.exists() else new_catalog(domain, language)
+            catalog.update(template, no_fuzzy_matching=True)
+            write_catalog(path, catalog)
+        print(f"{domain}: {len(template)} strings")
+
+
+def compiled(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def compile_all() -> None:
+    for language in languages():
+        for domain in DOMAINS:
+            path = po_path(language, domain)
+            if path.exists():
+                path.with_suffix(".mo").write_bytes(compiled(read_catalog(path, language)))
+                print(f"compiled {path.with_suffix('.mo').relative_to(PACKAGE.parent)}")
+
+
+def problems() -> list[str]:
+    """What is missing, untranslated or stale, one line each."""
+    found = []
+    for domain in DOMAINS:
+        wanted = {message.id if isinstance(message.id, str) else message.id[0]
+                  for message in template_catalog(domain) if message.id}
+        for language in languages():
+            path = po_path(language, domain)
+            if not path.exists():
+                found.append(f"{path}: missing (run `make i18n-extract`)")
+                continue
+            catalog = read_catalog(path, language)
+            have = {message.id if isinstance(message.id, str) else message.id[0]: message
+                    for message in catalog if message.id}
+            for msgid in sorted(wanted - set(have)):
+                found.append(f"{path}: not extracted yet (run `make i18n-extract`): {msgid!r}")
+            if language != SOURCE_LANGUAGE:
+                for msgid in sorted(wanted & set(have)):
+                    message = have[msgid]
+                    strings = message.string if isinstance(message.string, (tuple, list)) else [message.string]
+                    if message.fuzzy or not all(strings):
+                        found.append(f"{path}: untranslated or fuzzy: {msgid!r}")
+            mo_path = path.with_suffix(".mo")
+            if not mo_path.exists() or mo_path.read_bytes() != compiled(catalog):
+                with mo_path.open("rb") if mo_path.exists() else io.BytesIO(b"") as handle:
+                    stale = not mo_path.exists() or _translations(read_mo(handle)) != _translations(catalog)
+                if stale:
+                    found.append(f"{mo_path}: out of date (run `make i18n-compile`)")
+    return found
+
+
+def _translations(catalog: Catalog) -> dict:
+    return {message.id: message.string for message in catalog if message.id and not message.fuzzy}
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "check"
+    if command == "extract":
+        extract()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        found = problems()
+        for line in found:
+            print(line, file=sys.stderr)
+        if found:
+            print(f"{len(found)} translation problem(s); see above.", file=sys.stderr)
+            return 1
+        print(f"translations complete: {', '.join(languages())}")
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(PACKAGE.parent))
+    sys.exit(main(sys.argv))

@@ -1,0 +1,437 @@
+#!/usr/bin/env python3
+"""
+Load test: N learners autosave and submit at once, on the workbench under gunicorn and PostgreSQL.
+
+    .venv/bin/python scripts/loadtest.py --learners 200      # what `make load` runs
+
+It starts a private PostgreSQL cluster (Debian's ``postgresql`` package; see
+``pg_cluster.py``) and the XBlock SDK workbench under gunicorn, both on 127.0.0.1 only,
+and stops both when it ends, also on failure or Ctrl-C. Then:
+
+1. every learner opens the assessment scenario (its usage id and CSRF cookie come from the
+   page); when all pages are loaded, every learner at once autosaves half of their answers
+   and submits them all; answers are a seeded mix of weak, middling and strong learners;
+2. every learner's result is read back (``student_view_user_state``) and compared with
+   the level ``competency_xblock.scoring`` gives the same answers;
+3. the staff aggregates (the staff CSV) are compared with the true level counts, before
+   and after ``competency-xblock rebuild-stats`` repairs them from the learners' records.
+
+It prints a table and exits 0 when there were no failed requests, no lost or wrong
+results, and the staff aggregates are exact after the repair. Every request has a time
+limit, every phase a deadline, and each learner makes a fixed number of requests.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import io
+import json
+import math
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO_ROOT), str(Path(__file__).resolve().parent)]
+
+import httpx  # noqa: E402  pylint: disable=wrong-import-position
+
+from competency_xblock import scoring  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.pack_model import SCALE_MAX, SCALE_MIN  # noqa: E402  pylint: disable=wrong-import-position
+from pg_cluster import PostgresCluster, free_port  # noqa: E402  pylint: disable=wrong-import-position
+
+SCENARIO = "Competency assessment: customer service"
+PACK_ID = "customer_service"
+STAFF = "staff"
+ABILITY_BANDS = ((0.0, 0.45), (0.45, 0.8), (0.8, 1.0))  # weak, middling, strong: every level occurs
+REQUEST_TIMEOUT = 120.0  # seconds, per request
+READBACK_PARALLEL = 16
+
+
+@dataclass
+class Plan:
+    """One learner: who, what they autosave, what they submit, and the level those answers earn."""
+    learner: str
+    draft: dict
+    answers: dict
+    expected_level: int | None
+
+
+@dataclass
+class Outcome:
+    """What happened to one learner."""
+    errors: list = field(default_factory=list)
+    usage_id: str | None = None
+    submitted_level: object = None
+    stored_level: object = None
+    results_stored: int | None = None
+
+
+def _answer(item, ability: float, rng: random.Random):
+    """An answer worth about ``ability`` of the item's points, with some noise."""
+    target = ability * item.max_points + rng.gauss(0, 0.6)
+    if item.is_situational:
+        return min(item.options, key=lambda option: (abs(option.points - target), option.id)).id
+    points = min(max(round(target), 0), SCALE_MAX - SCALE_MIN)
+    return SCALE_MAX - points if item.reverse else SCALE_MIN + points
+
+
+def plan_learners(pack, count: int, seed: int) -> list[Plan]:
+    """Deterministic learners, a third in each ability band, each with the level their answers earn."""
+    rng = random.Random(seed)
+    plans = []
+    for index in range(count):
+        ability = rng.uniform(*ABILITY_BANDS[index % len(ABILITY_BANDS)])
+        answers = {item.id: _answer(item, ability, rng) for item in pack.items}
+        result = scoring.score(pack.items, pack.dimensions, answers, pack.scoring.cut_scores,
+                               pack.scoring.self_assessment_weight, pack.scoring.min_items_per_dimension)
+        draft = dict(list(answers.items())[: len(answers) // 2])
+        plans.append(Plan(f"learner-{index:04d}", draft, answers, result.level))
+    return plans
+
+
+def level_counts(levels) -> dict:
+    counts = {"1": 0, "2": 0, "3": 0, "none": 0}
+    for level in levels:
+        counts["none" if level is None else str(level)] = counts.get("none" if level is None else str(level), 0) + 1
+    return counts
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+
+
+# ----- servers ---------------------------------------------------------------------------------------------------
+
+def _die_with_parent():
+    """In the child: have Linux send SIGTERM when this script dies without cleaning up."""
+    import ctypes  # pylint: disable=import-outside-toplevel
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class Workbench:
+    """The workbench under gunicorn on a free loopback port, on the given database."""
+
+    def __init__(self, databases: dict, workers: int, threads: int, startup_timeout: float = 120.0):
+        self.workdir = Path(tempfile.mkdtemp(prefix="competency-load-"))
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.workers, self.threads, self.startup_timeout = workers, threads, startup_timeout
+        self.env = dict(os.environ)
+        self.env.update({
+            "DJANGO_SETTINGS_MODULE": "workbench_demo.settings",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])),
+            "EXCLUDE_SAMPLE_XBLOCKS": "yes",
+            "WORKBENCH_DATABASES": json.dumps(databases),
+            "WORKBENCH_RESET_STATE_ON_RESTART": "false",
+            "PYTHONUNBUFFERED": "1",
+        })
+        self.log_path = self.workdir / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+        self._log = None
+
+    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """A Python command with the workbench's environment, in its folder."""
+        return subprocess.run([sys.executable, *args], cwd=self.workdir, env=self.env, capture_output=True,
+                              text=True, timeout=timeout)
+
+    def start(self) -> "Workbench":
+        migrate = self.run("-m", "django", "migrate", "--run-syncdb", "--verbosity", "0")
+        if migrate.returncode != 0:
+            raise RuntimeError(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
+        self._log = open(self.log_path, "w", encoding="utf-8")  # pylint: disable=consider-using-with
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "scripts" / "gunicorn_workbench.py"),
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
+             "--timeout", "120", "--graceful-timeout", "10", "workbench.wsgi:application"],
+            cwd=self.workdir, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if httpx.get(self.base_url + "/", timeout=5).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"the workbench did not answer within {self.startup_timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-5000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self._log:
+            self._log.close()
+            self._log = None
+
+    def rebuild_stats(self, usage_id: str, check: bool) -> dict:
+        """``competency-xblock rebuild-stats`` on the workbench's database; its JSON report of the block."""
+        args = ["-m", "competency_xblock.cli", "rebuild-stats", "--json", usage_id] + (["--check"] if check else [])
+        done = self.run(*args)
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"rebuild-stats failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        (report,) = json.loads(done.stdout)
+        return report
+
+
+# ----- the load ----------------------------------------------------------------------------------------------------
+
+class Load:
+    """The learners' requests, their outcomes and latencies."""
+
+    def __init__(self, base_url: str, plans: list[Plan]):
+        self.base_url = base_url
+        self.plans = plans
+        self.outcomes = {plan.learner: Outcome() for plan in plans}
+        self.latency = {"page": [], "save": [], "submit": [], "readback": []}
+
+    async def _request(self, client: httpx.AsyncClient, kind: str, learner: str, method: str, url: str, **kwargs):
+        """One request; a failure is recorded for the learner and returns None."""
+        started = time.perf_counter()
+        try:
+            response = await client.request(method, url, **kwargs)
+        except httpx.HTTPError as error:
+            self.outcomes[learner].errors.append(f"{kind}: {type(error).__name__}: {error}")
+            return None
+        self.latency[kind].append(time.perf_counter() - started)
+        if response.status_code != 200:
+            self.outcomes[learner].errors.append(f"{kind}: HTTP {response.status_code}: {response.text[:200]}")
+            return None
+        return response
+
+    async def open_page(self, client: httpx.AsyncClient, plan: Plan, scenario_path: str) -> bool:
+        response = await self._request(client, "page", plan.learner, "GET", scenario_path,
+                                       params={"student": plan.learner})
+        found = re.search(r"data-usage=['\"]([^'\"]+)['\"]", response.text) if response else None
+        if response and not found:
+            self.outcomes[plan.learner].errors.append("page: no block usage id in the page")
+        if found:
+            self.outcomes[plan.learner].usage_id = found.group(1)
+        return bool(found)
+
+    def _handler(self, plan_or_user: str, handler: str) -> tuple[str, dict]:
+        usage_id = next(o.usage_id for o in self.outcomes.values() if o.usage_id)
+        return f"/handler/{usage_id}/{handler}/", {"student": plan_or_user}
+
+    async def save_and_submit(self, client: httpx.AsyncClient, plan: Plan):
+        headers = {"X-CSRFToken": client.cookies.get("csrftoken", ""), "Content-Type": "application/json"}
+        url, params = self._handler(plan.learner, "save_answers")
+        saved = await self._request(client, "save", plan.learner, "POST", url, params=params, headers=headers,
+                                    content=json.dumps({"answers": plan.draft}))
+        if saved is None:
+            return
+        url, params = self._handler(plan.learner, "submit")
+        submitted = await self._request(client, "submit", plan.learner, "POST", url, params=params, headers=headers,
+                                        content=json.dumps({"answers": plan.answers}))
+        if submitted is not None:
+            self.outcomes[plan.learner].submitted_level = submitted.json().get("level")
+
+    async def read_back(self, client: httpx.AsyncClient, plan: Plan, gate: asyncio.Semaphore):
+        async with gate:
+            url, params = self._handler(plan.learner, "student_view_user_state")
+            response = await self._request(client, "readback", plan.learner, "GET", url, params=params)
+        if response is not None:
+            results = response.json().get("results") or []
+            self.outcomes[plan.learner].results_stored = len(results)
+            self.outcomes[plan.learner].stored_level = results[-1].get("level") if results else None
+
+    async def run(self, scenario_path: str, deadline: float):
+        # A fresh connection per request: gunicorn drops idle keep-alive connections after two
+        # seconds, and a request racing that close would fail for reasons that are not the block's.
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=0)
+        async with contextlib.AsyncExitStack() as stack:
+            clients = {plan.learner: await stack.enter_async_context(
+                httpx.AsyncClient(base_url=self.base_url, timeout=REQUEST_TIMEOUT, limits=limits))
+                for plan in self.plans}
+
+            async def phase(coroutines):
+                await asyncio.wait_for(asyncio.gather(*coroutines), max(deadline - time.monotonic(), 1))
+
+            opened = {}
+
+            async def open_one(plan):
+                opened[plan.learner] = await self.open_page(clients[plan.learner], plan, scenario_path)
+
+            await phase(open_one(plan) for plan in self.plans)
+            ready = [plan for plan in self.plans if opened.get(plan.learner)]
+            if not ready:
+                return
+            await phase(self.save_and_submit(clients[plan.learner], plan) for plan in ready)
+            gate = asyncio.Semaphore(READBACK_PARALLEL)
+            await phase(self.read_back(clients[plan.learner], plan, gate) for plan in ready)
+
+
+def staff_aggregates(base_url: str, scenario_path: str, usage_id: str) -> dict:
+    """Learners and level counts as the staff CSV gives them."""
+    with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT) as client:
+        client.get(scenario_path, params={"student": STAFF}).raise_for_status()
+        response = client.get(f"/handler/{usage_id}/staff_statistics_csv/", params={"student": STAFF})
+        response.raise_for_status()
+    rows = list(csv.reader(io.StringIO(response.text)))
+    header = rows[0]
+    kind, key, count = header.index("type"), header.index("id"), header.index("responses")
+    levels = {row[key]: int(row[count] or 0) for row in rows[1:] if row[kind] == "level"}
+    learners = next(int(row[count] or 0) for row in rows[1:] if row[kind] == "overall")
+    return {"learners": learners, "levels": {k: levels.get(k, 0) for k in ("1", "2", "3", "none")}}
+
+
+def scenario_path(base_url: str) -> str:
+    page = httpx.get(base_url + "/", timeout=REQUEST_TIMEOUT).text
+    for href, text in re.findall(r'<a href="(/scenario/[^"]+)">([^<]+)</a>', page):
+        if text.strip() == SCENARIO:
+            return href
+    raise RuntimeError(f"the workbench lists no scenario {SCENARIO!r}")
+
+
+# ----- report ------------------------------------------------------------------------------------------------------
+
+def _drift_text(expected: dict, staff: dict, cli: dict) -> str:
+    differences = {"learners": staff["learners"] - expected["learners"]}
+    differences.update({f"level {k}": staff["levels"][k] - expected["levels"][k] for k in expected["levels"]})
+    drift = cli["drift"]
+    if drift["exact"] and not any(differences.values()):
+        return "none (exact)"
+    return (", ".join(f"{name} {value:+d}" for name, value in differences.items() if value or name == "learners")
+            + f"; rebuild-stats found {len(drift['item_responses'])} item counts and {drift['sums_off']} sums off")
+
+
+def report_table(result: dict) -> str:
+    expected, back = result["expected"], result["read_back"]
+    before, after = result["staff_before"], result["staff_after"]
+    lines = [
+        f"Load test: {result['learners']} learners, gunicorn {result['workers']} workers x {result['threads']} "
+        f"threads, PostgreSQL on 127.0.0.1, {result['seconds']:.1f} s",
+        f"{'':22}{'expected':>10}{'read back':>11}{'staff before':>14}{'staff after':>13}",
+        f"{'learners':22}{expected['learners']:>10}{back['learners']:>11}{before['learners']:>14}"
+        f"{after['learners']:>13}",
+    ]
+    for key in ("1", "2", "3", "none"):
+        if key == "none" and not any(x["levels"].get("none") for x in (expected, back, before, after)):
+            continue
+        lines.append(f"{'level ' + key:22}{expected['levels'][key]:>10}{back['levels'][key]:>11}"
+                     f"{before['levels'][key]:>14}{after['levels'][key]:>13}")
+    lines += [
+        f"errors (failed requests)  {result['errors']}",
+        f"lost results              {result['lost']}",
+        f"wrong levels              {result['wrong']}",
+        f"aggregate drift before repair: {result['drift_before_text']}",
+        f"aggregate drift after repair:  {result['drift_after_text']}",
+        f"{'latency':22}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}",
+    ]
+    for kind, figures in result["latency_ms"].items():
+        p50 = "-" if figures["p50"] is None else f"{figures['p50']:.0f}"
+        p95 = "-" if figures["p95"] is None else f"{figures['p95']:.0f}"
+        lines.append(f"{kind:22}{figures['n']:>6}{p50:>10}{p95:>10}")
+    lines.append(f"verdict: {'PASS' if result['passed'] else 'FAIL'} (target: 0 errors, 0 lost, 0 wrong, "
+                 "exact aggregates after repair)")
+    if result["error_samples"]:
+        lines.append("first errors: " + "; ".join(result["error_samples"]))
+    return "\n".join(lines)
+
+
+def run(learners: int, workers: int, threads: int, seed: int, deadline_seconds: float) -> dict:
+    pack = DEFAULT_LIBRARY.get(PACK_ID)
+    plans = plan_learners(pack, learners, seed)
+    started = time.monotonic()
+    with contextlib.ExitStack() as stack:
+        cluster = stack.enter_context(PostgresCluster())
+        workbench = Workbench(cluster.database_settings, workers, threads)
+        stack.callback(workbench.stop)
+        workbench.start()
+        path = scenario_path(workbench.base_url)
+        load = Load(workbench.base_url, plans)
+        asyncio.run(load.run(path, time.monotonic() + deadline_seconds))
+        usage_id = next((o.usage_id for o in load.outcomes.values() if o.usage_id), None)
+        if usage_id is None:
+            raise RuntimeError("no learner could open the scenario:\n" + workbench.log())
+        staff_before = staff_aggregates(workbench.base_url, path, usage_id)
+        cli_before = workbench.rebuild_stats(usage_id, check=True)
+        workbench.rebuild_stats(usage_id, check=False)
+        staff_after = staff_aggregates(workbench.base_url, path, usage_id)
+        cli_after = workbench.rebuild_stats(usage_id, check=True)
+    outcomes = [load.outcomes[plan.learner] for plan in plans]
+    expected = {"learners": len(plans), "levels": level_counts(plan.expected_level for plan in plans)}
+    stored = [o for o in outcomes if o.results_stored]
+    read_back = {"learners": len(stored), "levels": level_counts(o.stored_level for o in stored)}
+    lost = sum(1 for o in outcomes if not o.results_stored)
+    wrong = sum(1 for plan, o in zip(plans, outcomes)
+                if o.results_stored and (o.stored_level != plan.expected_level
+                                         or o.submitted_level != plan.expected_level))
+    errors = [f"{plan.learner}: {error}" for plan, o in zip(plans, outcomes) for error in o.errors]
+    exact_after = staff_after == expected and cli_after["drift"]["exact"]
+    result = {
+        "learners": learners, "workers": workers, "threads": threads, "seed": seed,
+        "seconds": time.monotonic() - started,
+        "expected": expected, "read_back": read_back, "staff_before": staff_before, "staff_after": staff_after,
+        "errors": len(errors), "error_samples": errors[:5], "lost": lost, "wrong": wrong,
+        "rebuild_before": cli_before, "rebuild_after": cli_after,
+        "drift_before_text": _drift_text(expected, staff_before, cli_before),
+        "drift_after_text": _drift_text(expected, staff_after, cli_after),
+        "aggregates_exact_before": staff_before == expected and cli_before["drift"]["exact"],
+        "aggregates_exact_after": exact_after,
+        "latency_ms": {kind: {"n": len(values), "p50": _ms(percentile(values, 0.50)),
+                              "p95": _ms(percentile(values, 0.95))}
+                       for kind, values in load.latency.items()},
+    }
+    result["passed"] = not errors and not lost and not wrong and exact_after
+    return result
+
+
+def _ms(seconds):
+    return None if seconds is None else seconds * 1000
+
+
+def _stop_on_signal(signum, _frame):
+    raise SystemExit(128 + signum)  # unwinds through the ExitStack, which stops gunicorn and PostgreSQL
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--learners", type=int, default=200, help="distinct learners (default 200)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the learners' answers (default 7)")
+    parser.add_argument("--deadline", type=float, default=900, help="seconds allowed per phase (default 900)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    if not 1 <= args.learners <= 2000:
+        parser.error("--learners must be between 1 and 2000")
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    result = run(args.learners, args.workers, args.threads, args.seed, args.deadline)
+    print(report_table(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, sort_keys=True), encoding="utf-8")
+    return 0 if result["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""
+The staff view and its CSV, checked against figures computed by hand on a small cohort.
+
+Five learners answer the test pack ``mini`` (two dimensions of three items) through the
+handlers; the item points below follow from their answers and the pack's key
+(situational: the option's points; self-rating x: x - 1, reverse-keyed 5 - x).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import statistics as pystats
+
+import pytest
+import webob
+
+from competency_xblock.assessment import CompetencyAssessmentBlock
+from competency_xblock.pack_loader import PackLibrary
+
+from .conftest import PACKS
+from .workbench import Learner
+
+XML = '<competency_assessment pack_id="mini" retake_policy="{policy}"/>'
+
+COHORT = {  # learner: answers
+    "u1": {"l_scene": "b", "l_self": 5, "l_interrupt": 4, "c_scene": "a", "c_scene2": "b", "c_self": 1},
+    "u2": {"l_scene": "c", "l_self": 3, "l_interrupt": 1, "c_scene": "a", "c_scene2": "a", "c_self": 3},
+    "u3": {"l_scene": "a", "l_self": 2, "l_interrupt": 2, "c_scene": "b", "c_scene2": "c", "c_self": 5},
+    "u4": {"l_scene": "b", "l_self": 4, "l_interrupt": 4, "c_scene": "a", "c_scene2": "b", "c_self": 2},
+    "u5": {"l_scene": "c", "l_self": 4, "l_interrupt": 3, "c_scene": "b", "c_scene2": "a", "c_self": 4},
+}
+WORST = {"l_scene": "a", "l_self": 1, "l_interrupt": 5, "c_scene": "b", "c_scene2": "c", "c_self": 5}
+# Points per learner (u1..u5), worked out from the answers above.
+POINTS = {
+    "listening": {"l_scene": [3, 1, 0, 3, 1], "l_self": [4, 2, 1, 3, 3], "l_interrupt": [1, 4, 3, 1, 2]},
+    "calm": {"c_scene": [3, 3, 0, 3, 0], "c_scene2": [3, 2, 0, 3, 2], "c_self": [4, 2, 0, 3, 1]},
+}
+MAX_POINTS = {"l_scene": 3, "l_self": 4, "l_interrupt": 4, "c_scene": 3, "c_scene2": 3, "c_self": 4}
+# Dimension percents: 0.7 * situational share + 0.3 * self-rating share; overall weights calm twice.
+# u1: listening 0.7 + 0.3 * 5/8 = 88.75, calm 100, overall 96.25 -> level 3
+# u2: 0.7/3 + 0.3 * 6/8 = 45.83, calm 0.7 * 5/6 + 0.3 * 2/4 = 73.33, overall 64.17 -> level 2
+# u3: 15.0, 0.0, overall 5.0 -> level 1;  u4: 85.0, 92.5, overall 90.0 -> level 3
+# u5: 42.08, 30.83, overall 34.58 -> level 1
+LEVELS = {"1": 2, "2": 1, "3": 2}
+MEANS = {"listening": (88.75 + 45.8333 + 15 + 85 + 42.0833) / 5, "calm": (100 + 73.3333 + 0 + 92.5 + 30.8333) / 5}
+OVERALL_MEAN = (96.25 + 64.1667 + 5 + 90 + 34.5833) / 5  # 58.0
+
+
+@pytest.fixture
+def mini_library(monkeypatch):
+    monkeypatch.setattr("competency_xblock.assessment.DEFAULT_LIBRARY", PackLibrary(PACKS))
+
+
+def submit(user: str, usage_id, answers) -> tuple[int, dict]:
+    learner = Learner(user)
+    return learner.call(learner.block(usage_id), "submit", {"answers": answers})
+
+
+@pytest.fixture
+def cohort(db, mini_library):
+    """The five learners submitted; u2 first failed everything, then retook."""
+    staff = Learner("staff")
+    usage_id = staff.load(XML.format(policy="best")).scope_ids.usage_id
+    assert submit("u2", usage_id, WORST)[0] == 200
+    for user, answers in COHORT.items():
+        status, body = submit(user, usage_id, answers)
+        assert status == 200, body
+    return staff, usage_id
+
+
+def staff_html(staff, usage_id) -> str:
+    html = staff.render(staff.block(usage_id))
+    assert 'class="ca-staff"' in html
+    return html[html.index('class="ca-staff"'):]
+
+
+def download(learner, usage_id):
+    return learner.call(learner.block(usage_id), "staff_statistics_csv", b"", method="GET")
+
+
+def cell(html: str, row_marker: str, cell_class: str) -> str:
+    row = re.search(rf"<tr {row_marker}.*?</tr>", html, re.S).group(0)
+    return re.search(rf'<td class="{cell_class}">([^<]*)</td>', row).group(1)
+
+
+def expected_item_figures():
+    """p and corrected item-total r, computed with Python's own statistics module."""
+    figures = {}
+    for items in POINTS.values():
+        totals = [sum(values) for values in zip(*items.values())]
+        for item_id, values in items.items():
+            rest = [total - value for total, value in zip(totals, values)]
+            figures[item_id] = (sum(values) / (len(values) * MAX_POINTS[item_id]), pystats.correlation(values, rest))
+    return figures
+
+
+def expected_alpha_sem(dimension):
+    items = POINTS[dimension]
+    totals = [sum(values) for values in zip(*items.values())]
+    k, variance = len(items), pystats.pvariance(totals)
+    alpha = k / (k - 1) * (1 - sum(pystats.pvariance(v) for v in items.values()) / variance)
+    return alpha, math.sqrt(variance) * math.sqrt(1 - alpha)
+
+
+def test_expected_figures_are_the_hand_computed_ones():
+    # the independent computation agrees with working by hand
+    figures = expected_item_figures()
+    assert figures["l_scene"][0] == pytest.approx(8 / 15) and figures["c_self"][0] == pytest.approx(0.5)
+    # c_scene against the rest of calm (7, 4, 0, 6, 3): cov 3.0 / sqrt(2.16 * 6.0) = 3 / 3.6
+    assert figures["c_scene"][1] == pytest.approx(5 / 6)
+    # listening: item variances 1.44 + 1.04 + 1.36 = 3.84, total variance 1.84
+    assert expected_alpha_sem("listening") == pytest.approx((1.5 * (1 - 3.84 / 1.84), 2.2))
+    # calm: 2.16 + 1.2 + 2.0 = 5.36 over 14.16
+    assert expected_alpha_sem("calm") == pytest.approx((1.5 * (1 - 5.36 / 14.16), math.sqrt(0.96)))
+
+
+def test_staff_view_shows_the_cohort_figures(cohort):
+    staff, usage_id = cohort
+    html = staff_html(staff, usage_id)
+    assert "5 learners have submitted." in html
+    assert f"Mean overall score: {OVERALL_MEAN:.1f}%" in html
+    for level, count in LEVELS.items():
+        assert re.search(rf'<tr data-level="{level}"><th scope="row">{level}: \w+</th><td>{count}</td>', html)
+    assert 'data-level="none"' not in html  # every learner reached a level
+    assert f"<th scope=\"row\">Listening</th><td>{MEANS['listening']:.1f}%</td>" in html
+    assert f"<th scope=\"row\">Calm</th><td>{MEANS['calm']:.1f}%</td>" in html
+    for item_id, (p, r) in expected_item_figures().items():
+        assert cell(html, f'data-item="{item_id}"', "ca-staff-p") == f"{p:.2f}"
+        assert cell(html, f'data-item="{item_id}"', "ca-staff-r") == f"{r:.2f}"
+    alphas = re.findall(r'<td class="ca-staff-alpha">([^<]*)</td><td class="ca-staff-sem">([^<]*)</td>', html)
+    assert alphas == [(f"{a:.2f}", f"{s:.2f}") for a, s in map(expected_alpha_sem, ["listening", "calm"])]
+    assert "<svg" in html and html.count('class="ca-staff-chart-bar') == 3
+
+
+def test_weak_items_and_dimensions_are_flagged(cohort):
+    staff, usage_id = cohort
+    html = staff_html(staff, usage_id)
+    for item_id, (p, r) in expected_item_figures().items():
+        row = re.search(rf'<tr data-item="{item_id}".*?</tr>', html, re.S).group(0)
+        assert ("Weak discrimination" in row) == (r < 0.20), item_id
+        assert "Too easy" not in row and "Too hard" not in row  # every p lies in .20-.90
+    assert html.count("Low reliability: alpha below 0.60.") == 1  # listening, alpha < 0; calm 0.93
+
+
+def test_csv_download_has_the_same_figures(cohort):
+    staff, usage_id = cohort
+    status, text = download(staff, usage_id)
+    assert status == 200
+    rows = list(csv.DictReader(io.StringIO(text)))
+    by_key = {(row["type"], row["id"]): row for row in rows}
+    assert by_key[("overall", "")]["responses"] == "5"
+    assert float(by_key[("overall", "")]["mean_percent"]) == pytest.approx(OVERALL_MEAN, abs=1e-3)
+    assert {key: int(by_key[("level", key)]["responses"]) for key in LEVELS} == LEVELS
+    for item_id, (p, r) in expected_item_figures().items():
+        row = by_key[("item", item_id)]
+        assert (float(row["p"]), float(row["item_total_r"])) == pytest.approx((p, r), abs=1e-6)
+    for dimension in POINTS:
+        row = by_key[("dimension", dimension)]
+        assert (float(row["alpha"]), float(row["sem"])) == pytest.approx(expected_alpha_sem(dimension), abs=1e-6)
+        assert float(row["mean_percent"]) == pytest.approx(MEANS[dimension], abs=1e-3)
+    assert by_key[("dimension", "listening")]["warnings"] == "low_reliability"
+
+
+def test_csv_is_a_download(cohort):
+    staff, usage_id = cohort
+    response = staff.runtime.handle(staff.block(usage_id), "staff_statistics_csv", webob.Request.blank("/"))
+    assert response.content_type == "text/csv"
+    assert response.content_disposition == 'attachment; filename="mini-statistics.csv"'
+
+
+def test_learners_get_403_and_no_staff_section(cohort):
+    _, usage_id = cohort
+    learner = Learner("u1")
+    status, body = download(learner, usage_id)
+    assert status == 403 and "Only course staff" in body["error"]
+    # a request cannot make anyone staff
+    request = webob.Request.blank("/?student=staff&user_is_staff=true&staff=1")
+    response = learner.runtime.handle(learner.block(usage_id), "staff_statistics_csv", request)
+    assert response.status_code == 403
+    assert "ca-staff" not in learner.render(learner.block(usage_id))
+
+
+def test_retake_replaces_the_learners_contribution(cohort):
+    staff, usage_id = cohort
+    before = download(staff, usage_id)[1]
+    # best policy: a worse retake leaves the counted attempt, and the figures, as they were
+    assert submit("u1", usage_id, WORST)[0] == 200
+    assert download(staff, usage_id)[1] == before
+    assert "5 learners have submitted." in staff_html(staff, usage_id)
+
+
+def test_latest_policy_counts_the_latest_attempt(db, mini_library):
+    staff = Learner("staff")
+    usage_id = staff.load(XML.format(policy="latest")).scope_ids.usage_id
+    submit("u1", usage_id, COHORT["u1"])
+    submit("u1", usage_id, WORST)
+    html = staff_html(staff, usage_id)
+    assert "1 learner has submitted." in html
+    assert re.search(r'<tr data-level="1"><th scope="row">1: \w+</th><td>1</td>', html)
+    assert re.search(r'<tr data-level="3"><th scope="row">3: \w+</th><td>0</td>', html)
+
+
+def test_rescore_after_a_cut_score_change_moves_learners(cohort):
+    staff, usage_id = cohort
+    block = staff.block(usage_id)
+    block.cut_scores = [10, 20]
+    block.save()
+    for user in COHORT:
+        learner_block = Learner(user).block(usage_id)
+        learner_block.rescore(only_if_higher=False)
+        learner_block.save()
+    html = staff_html(staff, usage_id)
+    # only u3 (overall 5) stays below 10; everyone else is at 20 or more
+    assert re.search(r'<tr data-level="1"><th scope="row">1: \w+</th><td>1</td>', html)
+    assert re.search(r'<tr data-level="3"><th scope="row">3: \w+</th><td>4</td>', html)
+    assert "5 learners have submitted." in html
+
+
+def test_no_responses_give_not_enough_data(db, mini_library):
+    staff = Learner("staff")
+    usage_id = staff.load(XML.format(policy="best")).scope_ids.usage_id
+    html = staff_html(staff, usage_id)
+    assert "0 learners have submitted." in html and "Mean overall score" not in html
+    assert html.count("nobody has answered this yet") == 6
+    assert html.count("fewer than 5 complete responses") == 6 + 2  # every r, both alphas
+    status, text = download(staff, usage_id)
+    assert status == 200 and "no_responses" in text
+
+
+def test_one_response_gives_not_enough_data(db, mini_library):
+    staff = Learner("staff")
+    usage_id = staff.load(XML.format(policy="best")).scope_ids.usage_id
+    submit("u1", usage_id, COHORT["u1"])
+    html = staff_html(staff, usage_id)
+    assert "1 learner has submitted." in html
+    assert html.count('<td class="ca-staff-p">–</td>') == 6
+    assert html.count('<td class="ca-staff-alpha">–</td>') == 2
+    assert "Not enough data: fewer than 5 complete responses." in html
+
+
+def test_identical_answers_give_zero_variance(db, mini_library):
+    staff = Learner("staff")
+    usage_id = staff.load(XML.format(policy="best")).scope_ids.usage_id
+    for user in COHORT:
+        submit(user, usage_id, COHORT["u4"])
+    html = staff_html(staff, usage_id)
+    assert html.count('<td class="ca-staff-r">–</td>') == 6
+    assert html.count('<td class="ca-staff-alpha">–</td>') == 2
+    assert "every learner scored the same" in html
+    assert cell(html, 'data-item="c_scene"', "ca-staff-p") == "1.00"  # and p is still given
+    assert "Too easy" in html
+
+
+def test_changed_questions_restart_the_figures(cohort, monkeypatch):
+    staff, usage_id = cohort
+    monkeypatch.setattr(CompetencyAssessmentBlock, "active_items",
+                        lambda self, pack: tuple(item for item in pack.items if item.id != "c_self"))
+    html = staff_html(staff, usage_id)
+    assert "0 learners have submitted." in html and "c_self" not in html
+    submit("u1", usage_id, {k: v for k, v in COHORT["u1"].items() if k != "c_self"})
+    assert "1 learner has submitted." in staff_html(staff, usage_id)
