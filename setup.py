@@ -25,6 +25,7 @@ setup(
     package_data={"competency_xblock": package_files("static", "content", "scenarios", "conf")},
     install_requires=[
         "XBlock[django]>=5.0",
+        "edx-opaque-keys>=2.5",
         "PyYAML>=6.0",
         "jsonschema>=4.18",
     ],

@@ -291,6 +291,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Sco
         show_form = latest is None or bool(self.answers)
         context = {
             "block": self, "title": self.display_name,
+            "anchor": followups.element_id("competency-assessment", self.scope_ids.usage_id),
             "intro": self.intro or presenters.localize_text(pack.definition, language, pack),
             "pack_name": presenters.localize_text(pack.name, language, pack),
             "groups": presenters.question_context(pack, self.active_items(pack), language, self.answers),
