@@ -243,6 +243,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Sco
 
     def rescore(self, only_if_higher):
         """Publish a recomputed grade and keep it, unless ``only_if_higher`` and it is not higher."""
+        self.upgrade_saved_state()
         if not self.has_submitted_answer():
             raise ValueError(self.ugettext("Cannot rescore an assessment nobody has submitted."))
         new_score = self.calculate_score()

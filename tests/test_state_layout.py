@@ -55,3 +55,15 @@ def test_new_saves_record_the_current_version(learner, pack):
     block = learner.load('<competency_assessment pack_id="customer_service"/>')
     learner.call(block, "save_answers", {"answers": dict(list(answer_set(pack, "best").items())[:2])})
     assert learner.block(block.scope_ids.usage_id).state_version == state_layout.CURRENT_VERSION
+
+
+def test_rescore_reads_a_version_1_state_without_losing_ratings(learner, pack):
+    block = learner.load('<competency_assessment pack_id="customer_service" grading_mode="level"/>')
+    best = answer_set(pack, "best")
+    block.results = [{"answers": {k: str(v) if isinstance(v, int) else v for k, v in best.items()},
+                      "overall": 100.0, "level": 3}]
+    block.save()
+    reloaded = learner.block(block.scope_ids.usage_id)
+    reloaded.rescore(only_if_higher=False)
+    assert learner.published("grade")[-1]["value"] == 3.0
+    assert reloaded.results[0]["answers"] == best
