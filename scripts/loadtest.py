@@ -5,7 +5,7 @@ Load test: N learners autosave and submit at once, on the workbench under gunico
     .venv/bin/python scripts/loadtest.py --learners 200      # what `make load` runs
 
 It starts a private PostgreSQL cluster (Debian's ``postgresql`` package; see
-``pg_cluster.py``) and the XBlock SDK workbench under gunicorn, both on 127.0.0.1 only,
+``load_servers.py``) and the XBlock SDK workbench under gunicorn, both on 127.0.0.1 only,
 and stops both when it ends, also on failure or Ctrl-C. Then:
 
 1. every learner opens the assessment scenario (its usage id and CSRF cookie come from the
@@ -29,26 +29,23 @@ import csv
 import io
 import json
 import math
-import os
 import random
 import re
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO_ROOT), str(Path(__file__).resolve().parent)]
+sys.path[:0] = [path for path in (str(REPO_ROOT), str(REPO_ROOT / "scripts")) if path not in sys.path]
 
 import httpx  # noqa: E402  pylint: disable=wrong-import-position
 
 from competency_xblock import scoring  # noqa: E402  pylint: disable=wrong-import-position
 from competency_xblock.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
 from competency_xblock.pack_model import SCALE_MAX, SCALE_MIN  # noqa: E402  pylint: disable=wrong-import-position
-from pg_cluster import PostgresCluster, free_port  # noqa: E402  pylint: disable=wrong-import-position
+from load_servers import PostgresCluster, PostgresUnavailable, Workbench  # noqa: E402  pylint: disable=wrong-import-position
 
 SCENARIO = "Competency assessment: customer service"
 PACK_ID = "customer_service"
@@ -71,7 +68,6 @@ class Plan:
 class Outcome:
     """What happened to one learner."""
     errors: list = field(default_factory=list)
-    usage_id: str | None = None
     submitted_level: object = None
     stored_level: object = None
     results_stored: int | None = None
@@ -101,9 +97,11 @@ def plan_learners(pack, count: int, seed: int) -> list[Plan]:
 
 
 def level_counts(levels) -> dict:
+    """How many of ``levels`` are 1, 2, 3 or None ("none"), keyed as the staff CSV keys them."""
     counts = {"1": 0, "2": 0, "3": 0, "none": 0}
     for level in levels:
-        counts["none" if level is None else str(level)] = counts.get("none" if level is None else str(level), 0) + 1
+        key = "none" if level is None else str(level)
+        counts[key] = counts.get(key, 0) + 1
     return counts
 
 
@@ -115,94 +113,6 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
 
 
-# ----- servers ---------------------------------------------------------------------------------------------------
-
-def _die_with_parent():
-    """In the child: have Linux send SIGTERM when this script dies without cleaning up."""
-    import ctypes  # pylint: disable=import-outside-toplevel
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-class Workbench:
-    """The workbench under gunicorn on a free loopback port, on the given database."""
-
-    def __init__(self, databases: dict, workers: int, threads: int, startup_timeout: float = 120.0):
-        self.workdir = Path(tempfile.mkdtemp(prefix="competency-load-"))
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.workers, self.threads, self.startup_timeout = workers, threads, startup_timeout
-        self.env = dict(os.environ)
-        self.env.update({
-            "DJANGO_SETTINGS_MODULE": "workbench_demo.settings",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])),
-            "EXCLUDE_SAMPLE_XBLOCKS": "yes",
-            "WORKBENCH_DATABASES": json.dumps(databases),
-            "WORKBENCH_RESET_STATE_ON_RESTART": "false",
-            "PYTHONUNBUFFERED": "1",
-        })
-        self.log_path = self.workdir / "gunicorn.log"
-        self.process: subprocess.Popen | None = None
-        self._log = None
-
-    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-        """A Python command with the workbench's environment, in its folder."""
-        return subprocess.run([sys.executable, *args], cwd=self.workdir, env=self.env, capture_output=True,
-                              text=True, timeout=timeout)
-
-    def start(self) -> "Workbench":
-        migrate = self.run("-m", "django", "migrate", "--run-syncdb", "--verbosity", "0")
-        if migrate.returncode != 0:
-            raise RuntimeError(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
-        self._log = open(self.log_path, "w", encoding="utf-8")  # pylint: disable=consider-using-with
-        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "scripts" / "gunicorn_workbench.py"),
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
-             "--timeout", "120", "--graceful-timeout", "10", "workbench.wsgi:application"],
-            cwd=self.workdir, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                if httpx.get(self.base_url + "/", timeout=5).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"the workbench did not answer within {self.startup_timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-5000:]
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self._log:
-            self._log.close()
-            self._log = None
-
-    def rebuild_stats(self, usage_id: str, check: bool) -> dict:
-        """``competency-xblock rebuild-stats`` on the workbench's database; its JSON report of the block."""
-        args = ["-m", "competency_xblock.cli", "rebuild-stats", "--json", usage_id] + (["--check"] if check else [])
-        done = self.run(*args)
-        if done.returncode not in (0, 1):
-            raise RuntimeError(f"rebuild-stats failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-        (report,) = json.loads(done.stdout)
-        return report
-
-
 # ----- the load ----------------------------------------------------------------------------------------------------
 
 class Load:
@@ -212,6 +122,8 @@ class Load:
         self.base_url = base_url
         self.plans = plans
         self.outcomes = {plan.learner: Outcome() for plan in plans}
+        self.usage_id: str | None = None
+        self.timed_out = False
         self.latency = {"page": [], "save": [], "submit": [], "readback": []}
 
     async def _request(self, client: httpx.AsyncClient, kind: str, learner: str, method: str, url: str, **kwargs):
@@ -234,13 +146,16 @@ class Load:
         found = re.search(r"data-usage=['\"]([^'\"]+)['\"]", response.text) if response else None
         if response and not found:
             self.outcomes[plan.learner].errors.append("page: no block usage id in the page")
-        if found:
-            self.outcomes[plan.learner].usage_id = found.group(1)
-        return bool(found)
+        if not found:
+            return False
+        self.usage_id = self.usage_id or found.group(1)
+        if found.group(1) != self.usage_id:
+            self.outcomes[plan.learner].errors.append(f"page: another usage id {found.group(1)!r}")
+            return False
+        return True
 
-    def _handler(self, plan_or_user: str, handler: str) -> tuple[str, dict]:
-        usage_id = next(o.usage_id for o in self.outcomes.values() if o.usage_id)
-        return f"/handler/{usage_id}/{handler}/", {"student": plan_or_user}
+    def _handler(self, learner: str, handler: str) -> tuple[str, dict]:
+        return f"/handler/{self.usage_id}/{handler}/", {"student": learner}
 
     async def save_and_submit(self, client: httpx.AsyncClient, plan: Plan):
         headers = {"X-CSRFToken": client.cookies.get("csrftoken", ""), "Content-Type": "application/json"}
@@ -274,7 +189,10 @@ class Load:
                 for plan in self.plans}
 
             async def phase(coroutines):
-                await asyncio.wait_for(asyncio.gather(*coroutines), max(deadline - time.monotonic(), 1))
+                try:
+                    await asyncio.wait_for(asyncio.gather(*coroutines), max(deadline - time.monotonic(), 1))
+                except TimeoutError:  # what did not finish shows as errors and lost results
+                    self.timed_out = True
 
             opened = {}
 
@@ -370,7 +288,7 @@ def run(learners: int, workers: int, threads: int, seed: int, deadline_seconds: 
         path = scenario_path(workbench.base_url)
         load = Load(workbench.base_url, plans)
         asyncio.run(load.run(path, time.monotonic() + deadline_seconds))
-        usage_id = next((o.usage_id for o in load.outcomes.values() if o.usage_id), None)
+        usage_id = load.usage_id
         if usage_id is None:
             raise RuntimeError("no learner could open the scenario:\n" + workbench.log())
         staff_before = staff_aggregates(workbench.base_url, path, usage_id)
@@ -387,6 +305,8 @@ def run(learners: int, workers: int, threads: int, seed: int, deadline_seconds: 
                 if o.results_stored and (o.stored_level != plan.expected_level
                                          or o.submitted_level != plan.expected_level))
     errors = [f"{plan.learner}: {error}" for plan, o in zip(plans, outcomes) for error in o.errors]
+    if load.timed_out:
+        errors.append(f"the deadline of {deadline_seconds:g} s passed before every request was answered")
     exact_after = staff_after == expected and cli_after["drift"]["exact"]
     result = {
         "learners": learners, "workers": workers, "threads": threads, "seed": seed,
@@ -420,13 +340,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the learners' answers (default 7)")
-    parser.add_argument("--deadline", type=float, default=900, help="seconds allowed per phase (default 900)")
+    parser.add_argument("--deadline", type=float, default=900,
+                        help="seconds allowed for all the learners' requests (default 900)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     if not 1 <= args.learners <= 2000:
         parser.error("--learners must be between 1 and 2000")
     signal.signal(signal.SIGTERM, _stop_on_signal)
-    result = run(args.learners, args.workers, args.threads, args.seed, args.deadline)
+    try:
+        result = run(args.learners, args.workers, args.threads, args.seed, args.deadline)
+    except PostgresUnavailable as error:
+        print(f"loadtest: {error}", file=sys.stderr)
+        return 2
     print(report_table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, sort_keys=True), encoding="utf-8")

@@ -1,8 +1,9 @@
 """
-A private, throw-away PostgreSQL cluster on the loopback interface, from Debian's packages.
+The servers of the load test (``scripts/loadtest.py``), on the loopback interface only.
 
-Used by ``scripts/loadtest.py``. The server binaries come from Debian's ``postgresql``
-package (``apt-get install -y postgresql``; ``PG_BINDIR`` overrides where they are).
+``PostgresCluster``: a private, throw-away PostgreSQL cluster. The server binaries come
+from Debian's ``postgresql`` package (``apt-get install -y postgresql``; ``PG_BINDIR``
+overrides where they are).
 Nothing is downloaded and the system's own cluster is never touched: ``initdb`` writes
 into a temporary folder, and ``postgres`` runs as a child of this process, listening on
 127.0.0.1 and a socket in that folder only, with trust authentication (loopback only).
@@ -10,11 +11,15 @@ Because the postmaster is our direct child, Linux stops it (fast shutdown) if th
 process dies without cleaning up; ``stop()`` ends it and removes the folder.
 PostgreSQL refuses to run as root, so as root the cluster runs as the ``postgres``
 system user that the Debian package creates.
+
+``Workbench``: the XBlock SDK workbench under gunicorn (several workers and threads; see
+``gunicorn_workbench.py``) on a free port, with its own working folder, on a given database.
 """
 from __future__ import annotations
 
 import ctypes
 import glob
+import json
 import os
 import pwd
 import shutil
@@ -26,6 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 APT_HINT = "apt-get install -y postgresql"
 DATABASE = "workbench"
 SUPERUSER = "workbench"
@@ -54,12 +62,20 @@ def find_bindir() -> Path:
                               f"install Debian's package: {APT_HINT}")
 
 
-def _die_with_parent():
-    """In the child: have Linux send SIGINT (fast shutdown) when the process that started it dies."""
+def _signal_when_parent_dies(sig: int):
+    """In the child: have Linux send ``sig`` when the process that started it dies without cleaning up."""
     try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, sig)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+
+
+def _fast_shutdown_with_parent():
+    _signal_when_parent_dies(signal.SIGINT)  # the postmaster's fast shutdown
+
+
+def _terminate_with_parent():
+    _signal_when_parent_dies(signal.SIGTERM)
 
 
 class PostgresCluster:
@@ -111,7 +127,7 @@ class PostgresCluster:
                 [str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port),
                  "-h", "127.0.0.1", "-k", str(self.root), "-c", "max_connections=200"],
                 stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None, **self._user)
+                preexec_fn=_fast_shutdown_with_parent if sys.platform.startswith("linux") else None, **self._user)
             self._wait_until_ready()
             self._create_database()
         except BaseException:
@@ -163,3 +179,81 @@ class PostgresCluster:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class Workbench:
+    """The workbench under gunicorn on a free loopback port, on the given database."""
+
+    def __init__(self, databases: dict, workers: int, threads: int, startup_timeout: float = 120.0):
+        self.workdir = Path(tempfile.mkdtemp(prefix="competency-load-"))
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.workers, self.threads, self.startup_timeout = workers, threads, startup_timeout
+        self.env = dict(os.environ)
+        self.env.update({
+            "DJANGO_SETTINGS_MODULE": "workbench_demo.settings",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])),
+            "EXCLUDE_SAMPLE_XBLOCKS": "yes",
+            "WORKBENCH_DATABASES": json.dumps(databases),
+            "WORKBENCH_RESET_STATE_ON_RESTART": "false",
+            "PYTHONUNBUFFERED": "1",
+        })
+        self.log_path = self.workdir / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+        self._log = None
+
+    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """A Python command with the workbench's environment, in its folder."""
+        return subprocess.run([sys.executable, *args], cwd=self.workdir, env=self.env, capture_output=True,
+                              text=True, timeout=timeout)
+
+    def start(self) -> "Workbench":
+        migrate = self.run("-m", "django", "migrate", "--run-syncdb", "--verbosity", "0")
+        if migrate.returncode != 0:
+            raise RuntimeError(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
+        self._log = open(self.log_path, "w", encoding="utf-8")  # pylint: disable=consider-using-with
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "scripts" / "gunicorn_workbench.py"),
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
+             "--timeout", "120", "--graceful-timeout", "10", "workbench.wsgi:application"],
+            cwd=self.workdir, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=_terminate_with_parent if sys.platform.startswith("linux") else None)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if httpx.get(self.base_url + "/", timeout=5).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"the workbench did not answer within {self.startup_timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-5000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self._log:
+            self._log.close()
+            self._log = None
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def rebuild_stats(self, usage_id: str, check: bool) -> dict:
+        """``competency-xblock rebuild-stats`` on the workbench's database; its JSON report of the block."""
+        args = ["-m", "competency_xblock.cli", "rebuild-stats", "--json", usage_id] + (["--check"] if check else [])
+        done = self.run(*args)
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"rebuild-stats failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        (report,) = json.loads(done.stdout)
+        return report
