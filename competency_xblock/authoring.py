@@ -124,7 +124,7 @@ def extra_link_problems(value) -> list[str]:
 
 def cut_score_problems(value) -> list[str]:
     """Cut scores: [] (the pack's) or [C1, C2] with 0 <= C1 < C2 <= 100."""
-    if value in ([], None):
+    if value == []:
         return []
     if not isinstance(value, list) or len(value) != 2:
         return ["give two numbers, C1 and C2, or none to use the pack's"]
@@ -155,6 +155,11 @@ def _simple_problems(settings: Mapping, choices: Mapping[str, tuple]) -> list[Pr
     if self_weight is not None and (not is_number(self_weight) or not 0 <= self_weight <= MAX_SELF_ASSESSMENT_WEIGHT):
         problems.append(Problem("self_assessment_weight",
                                 f"must be a number from 0 to {MAX_SELF_ASSESSMENT_WEIGHT:g}, or empty for the pack's"))
+    language = settings.get("content_language")
+    if not isinstance(language, str) or len(language) > 16:
+        problems.append(Problem("content_language", "must be a language code, or empty to follow the learner"))
+    if not isinstance(settings.get("item_overrides"), dict):
+        problems.append(Problem("item_overrides", "must be an object with the keys disabled, edited and added"))
     for field, allowed in choices.items():
         if settings.get(field) not in allowed:
             problems.append(Problem(field, f"must be one of: {', '.join(allowed)}"))
@@ -173,10 +178,12 @@ def check_settings(settings: Mapping, pack: Pack | None, choices: Mapping[str, t
     if pack is None:
         return problems
     language = settings.get("content_language")
-    if language not in ("",) + tuple(pack.languages):
+    if isinstance(language, str) and language not in ("",) + tuple(pack.languages):
         problems.append(Problem("content_language", f"{language!r} is not one of the pack's languages "
                                 f"({', '.join(pack.languages)}); leave it empty to follow the learner"))
     overrides = settings.get("item_overrides")
+    if not isinstance(overrides, dict):   # reported above
+        return problems
     override_problems = item_overrides.check_overrides(overrides, pack)
     problems += [Problem("item_overrides", message) for message in override_problems]
     if not override_problems:

@@ -149,7 +149,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             if value == self.fields[name].default:
                 self.fields[name].delete_from(self)   # keeps the OLX free of defaults
             else:
-                setattr(self, name, value)
+                setattr(self, name, self.fields[name].from_json(value))   # 2 -> 2.0 for a Float
         for name in defaults:
             self.fields[name].delete_from(self)
         warnings = [self.problem_text(p) for p in problems if p.severity == authoring.WARNING]

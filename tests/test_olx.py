@@ -58,6 +58,19 @@ def test_every_setting_survives_a_round_trip(staff, pack):
         assert imported.fields[name].is_set_on(imported) == (values[name] != imported.fields[name].default), name
 
 
+@pytest.mark.parametrize("values", [
+    {"weight": 2, "self_assessment_weight": 0, "cut_scores": [0, 100], "max_attempts": 100},
+    {"weight": 0, "intro": "", "follow_up_lessons": {}, "extra_links": [], "item_overrides": {}},
+    {"self_assessment_weight": 0.5, "cut_scores": [0.5, 99.5], "content_language": "pl", "pack_id": "customer_service"},
+])
+def test_edge_values_the_editor_accepts_round_trip(staff, values):
+    block = staff.load("<competency_assessment/>")
+    assert save(staff, block, values)[0] == 200
+    first, imported = round_trip(staff, block)
+    assert settings(imported) == settings(block)
+    assert export(staff, imported) == first
+
+
 def test_structured_settings_are_readable_child_elements(staff, pack):
     block = staff.load('<competency_assessment/>')
     assert save(staff, block, full_settings(pack))[0] == 200
@@ -142,6 +155,8 @@ def test_malformed_olx_is_refused_with_a_clear_error(staff, xml, names):
 def test_wrong_but_well_typed_olx_imports_and_is_reported_and_still_renders(staff, learner, pack, xml, problem):
     block = staff.load(xml)
     assert any(problem in message.text for message in block.validate().messages)
+    editor = staff.render(block, "studio_view")
+    assert "This assessment needs attention" in editor and problem.replace("'", "&#x27;") in editor
     mine = learner.block(block.scope_ids.usage_id)
     html = learner.render(mine)
     if "no_such_pack" in xml:
@@ -151,3 +166,32 @@ def test_wrong_but_well_typed_olx_imports_and_is_reported_and_still_renders(staf
     code, body = learner.call(mine, "submit", {"answers": answer_set(pack, "worst")})
     assert code == 200, body
     assert "javascript:" not in body["result_html"] and "data:text" not in body["result_html"]
+
+# The fully configured example given in the README ("Authoring in Studio and OLX").
+README_EXAMPLE = """\
+<competency_assessment url_name="cs_check" display_name="Where do you stand in customer service?"
+    pack_id="customer_service" content_language="pl" max_attempts="3" grading_mode="level"
+    weight="2.0" retake_policy="best" cut_scores="[45, 75]" self_assessment_weight="0.2"
+    intro="Około 15 minut. Odpowiadaj szczerze.">
+  <follow_up_lessons>{"1": [{"title": "Podstawy obsługi",
+                             "url": "/courses/course-v1:Org+CS101+2025/jump_to_id/basics"}],
+                      "3": [{"title": "Relacje z klientem", "url": "https://example.org/relacje"}]}</follow_up_lessons>
+  <extra_links>[{"levels": [1, 2], "kind": "training", "title": "Bezpłatny webinar",
+                 "url": "https://example.org/webinar"}]</extra_links>
+  <item_overrides>{"disabled": ["bank_savings_goal"],
+    "edited": {"store_hesitant_customer": {"behaviour": {"pl": "Dostrzega wahanie klienta"}}},
+    "added": [{"id": "greets_regulars", "type": "self_assessment", "dimension": "needs_empathy",
+               "behaviour": {"pl": "Wita stałych klientów"},
+               "statement": {"pl": "Witam stałych klientów po imieniu."}, "reverse": false}]}</item_overrides>
+</competency_assessment>
+"""
+
+
+def test_the_readme_example_imports_cleanly_and_round_trips(staff):
+    block = staff.load(README_EXAMPLE)
+    assert block.validate().messages == []
+    assert block.cut_scores == [45, 75] and block.extra_links[0]["title"] == "Bezpłatny webinar"
+    items = [item.id for item in block.active_items(block.load_pack())]
+    assert "greets_regulars" in items and "bank_savings_goal" not in items
+    first, imported = round_trip(staff, block)
+    assert export(staff, imported) == first and settings(imported) == settings(block)

@@ -151,7 +151,8 @@ BAD_VALUES = [
     ({"cut_scores": [50, 101]}, "Cut scores: cut scores must lie between 0 and 100"),
     ({"cut_scores": ["fifty", 80]}, "Cut scores: both cut scores must be numbers"),
     ({"cut_scores": [None, 80]}, "Cut scores: both cut scores must be numbers"),
-    ({"cut_scores": [50]}, "Cut scores: give two numbers"), ({"cut_scores": "50,80"}, "Cut scores: give two numbers"),
+    ({"cut_scores": [50]}, "Cut scores: give two numbers"), ({"cut_scores": None}, "Cut scores: give two numbers"),
+    ({"cut_scores": "50,80"}, "Cut scores: give two numbers"),
     ({"self_assessment_weight": 0.6}, "Self-assessment weight:"),
     ({"self_assessment_weight": -0.1}, "Self-assessment weight:"),
     ({"self_assessment_weight": "a lot"}, "Self-assessment weight:"),
@@ -176,6 +177,8 @@ BAD_VALUES = [
     ({"item_overrides": {"disabled": ["ghost_item"]}}, "Question overrides: disabled: no question 'ghost_item'"),
     ({"item_overrides": {"edited": {"ghost_item": {"behaviour": {"en": "x"}}}}}, "no question 'ghost_item'"),
     ({"item_overrides": {"added": ["NEW"]}}, "Question overrides: added question 1: must be an object"),
+    ({"item_overrides": None}, "Question overrides: must be an object"), ({"extra_links": None}, "must be a list"),
+    ({"content_language": None}, "Content language: must be a language code"),
 ]
 
 
