@@ -22,6 +22,7 @@ from xblock.utils.resources import ResourceLoader
 from . import authoring, followups, presenters, scoring, state_layout
 from .pack_loader import DEFAULT_LIBRARY, PackError
 from .pack_model import Pack
+from .services import RuntimeServicesMixin
 from .overrides import OverridesError, apply_overrides
 from .staff import CompetencyStaffMixin
 from .studio import AssessmentStudioMixin
@@ -75,9 +76,8 @@ def json_handler(method):
     return wrapper
 
 
-@XBlock.needs("i18n")
-@XBlock.wants("user")
-class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, ScorableXBlockMixin, XBlock):
+class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, RuntimeServicesMixin,
+                                ScorableXBlockMixin, XBlock):
     """Assess a competency, grade the learner to a level, and point to what comes next."""
 
     display_name = String(display_name=_("Display name"), default=_("Customer service self-check"),
@@ -120,16 +120,6 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Sco
     icon_class = "problem"
 
     # ----- helpers -------------------------------------------------------------------------------
-
-    def ugettext(self, text: str) -> str:
-        return self.runtime.service(self, "i18n").gettext(text)
-
-    def user_is_staff(self) -> bool:
-        user_service = self.runtime.service(self, "user")
-        if user_service is None:
-            return False
-        user = user_service.get_current_user()
-        return bool(user and user.opt_attrs.get("edx-platform.user_is_staff"))
 
     def load_pack(self) -> Pack:
         """The configured pack; raises PackError when it is missing or broken."""

@@ -31,6 +31,7 @@ from xblock.validation import ValidationMessage
 
 from . import followups
 from .assessment import CompetencyAssessmentBlock
+from .services import RuntimeServicesMixin
 
 log = logging.getLogger(__name__)
 loader = ResourceLoader(__name__)
@@ -62,9 +63,7 @@ def _level_choices(_block):
     return [{"display_name": str(level), "value": level} for level in followups.LEVELS]
 
 
-@XBlock.needs("i18n")
-@XBlock.wants("user")
-class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin, XBlock):
+class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin, RuntimeServicesMixin, XBlock):
     """Show the child blocks only to learners whose competency level is one of the chosen levels."""
 
     display_name = String(display_name=_("Display name"), default=_("Follow-up lesson"), scope=Scope.settings)
@@ -83,16 +82,6 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
     icon_class = "other"
 
     # ----- helpers -------------------------------------------------------------------------------
-
-    def ugettext(self, text: str) -> str:
-        return self.runtime.service(self, "i18n").gettext(text)
-
-    def user_is_staff(self) -> bool:
-        user_service = self.runtime.service(self, "user")
-        if user_service is None:
-            return False
-        user = user_service.get_current_user()
-        return bool(user and user.opt_attrs.get("edx-platform.user_is_staff"))
 
     def _block_type(self, usage_id) -> str | None:
         reader = self.runtime.id_reader
