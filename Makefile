@@ -9,7 +9,7 @@ export EXCLUDE_SAMPLE_XBLOCKS := yes
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: dev test venv migrate validate clean
+.PHONY: dev test venv migrate validate clean i18n-extract i18n-compile screenshots load bench
 
 $(INSTALLED): requirements/*.txt setup.py
 	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
@@ -30,9 +30,33 @@ dev: migrate  ## the workbench with the demo scenarios at http://127.0.0.1:8000/
 validate: venv
 	$(VENV)/bin/competency-xblock validate
 
-test: venv  ## every test
+test: venv  ## every test (the browser tests need Debian's chromium: apt-get install -y chromium)
 	$(VENV)/bin/competency-xblock validate
+	$(PY) scripts/i18n.py check
 	$(PY) -m pytest
+
+i18n-extract: venv  ## refresh the .po catalogs in competency_xblock/conf/locale from code, templates and JS
+	$(PY) scripts/i18n.py extract
+
+i18n-compile: venv  ## compile the .po catalogs to the .mo files the package ships (committed)
+	$(PY) scripts/i18n.py compile
+
+screenshots: venv  ## PNG screenshots of the result, gates, Studio and staff views into docs/screenshots/
+	$(PY) scripts/screenshots.py
+
+load: venv  ## 200 learners autosave and submit at once: gunicorn + PostgreSQL (apt-get install -y postgresql)
+	$(PY) scripts/loadtest.py --learners $(or $(LEARNERS),200)
+
+BENCH_INSTALLED := $(VENV)/.bench-installed
+$(BENCH_INSTALLED): $(INSTALLED) requirements/bench.txt
+	$(PY) -m pip install --quiet -r requirements/bench.txt
+	touch $@
+
+bench: $(BENCH_INSTALLED)  ## benchmarks against xblock-poll: a table, and benchmarks/RESULTS.md (benchmarks/README.md)
+	@# the HTTP benchmark needs Debian's PostgreSQL server; as root, install it if it is missing
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info

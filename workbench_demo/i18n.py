@@ -1,4 +1,5 @@
 """A workbench i18n service that finds the block's own catalogs, as Open edX's XBlockI18nService does."""
+import functools
 import gettext
 from pathlib import Path
 
@@ -9,6 +10,19 @@ import competency_xblock
 
 LOCALE_DIR = Path(competency_xblock.__file__).parent / "conf" / "locale"
 DOMAIN = "text"
+
+
+@functools.cache
+def _translator(language):
+    """
+    The block's catalog for ``language``, looked up once per process: gettext.translation
+    searches the disk and copies the catalog on every call, and a template asks for it at
+    every {% trans %} (benchmarks/README.md).
+    """
+    try:
+        return gettext.translation(DOMAIN, str(LOCALE_DIR), [translation.to_locale(language)])
+    except OSError:
+        return translation
 
 
 class DemoI18nService:
@@ -25,11 +39,7 @@ class DemoI18nService:
 
     @property
     def translator(self):
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        try:
-            return gettext.translation(DOMAIN, str(LOCALE_DIR), [translation.to_locale(language)])
-        except OSError:
-            return translation
+        return _translator(translation.get_language() or settings.LANGUAGE_CODE)
 
     def __getattr__(self, name):
         name = "gettext" if name == "ugettext" else name

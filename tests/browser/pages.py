@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+# axe-core's own axe.min.js, as shipped inside the pinned axe-playwright-python wheel (nothing vendored here).
 from axe_playwright_python.base import AXE_SCRIPT
 
 ASSESSMENT = ".competency-assessment"
-RESULT = f"{ASSESSMENT} .ca-result"
 # The part of a workbench page that the course and its blocks produce (not the workbench's chrome).
 BLOCK_AREA = ".workbench .main .preview"
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -91,11 +91,6 @@ class AssessmentPage:
     def retake(self):
         self.result.locator("button.ca-retake").click()
         self.form.wait_for(state="visible")
-
-
-def answer_all(assessment: AssessmentPage, answers: dict):
-    assessment.click_answers(answers)
-    assessment.submit()
 
 
 def run_axe(page, view: str, include: str = BLOCK_AREA) -> dict:

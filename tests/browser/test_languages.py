@@ -66,4 +66,36 @@ def test_the_journey_in_each_language(new_page, scenarios, student, pack, browse
     assert result.locator(".ca-level-description").inner_text().strip() == pack.level(level).description[language].strip()
     assert result.locator("button.ca-retake").inner_text().strip() == text.gettext("Retake the assessment")
     assert result.locator(".ca-links a").first.inner_text().strip() == pack.links_for(level)[0].title[language]
+    assert_chart_drawn(result.locator("svg.ca-chart"), ".ca-chart-bar", ".ca-chart-track",
+                       [float(cell.rstrip("%")) / 100 for cell in result.locator(".ca-profile td").all_inner_texts()])
     assert not page.errors
+
+
+def assert_chart_drawn(chart, bar: str, track: str, shares: list[float]):
+    """Each bar is as long, against its track, as the share it stands for (a localised number would break it)."""
+    drawn = chart.evaluate(f"""svg => [...svg.querySelectorAll('{bar}')].map((bar, i) =>
+        bar.getBBox().width / svg.querySelectorAll('{track}')[i].getBBox().width)""")
+    assert len(drawn) == len(shares) > 0
+    for got, want in zip(drawn, shares):
+        assert abs(got - want) < 0.01, f"bars {drawn} for shares {shares}"
+
+
+@pytest.mark.parametrize("browser_locale, language", [("pl-PL", "pl"), ("en-GB", "en")])
+def test_the_staff_view_in_each_language(new_page, scenarios, student, pack, browser_locale, language):
+    text = catalog("text", language)
+    learner = new_page(locale=browser_locale)
+    assessment = AssessmentPage(learner).open(scenarios[UNIT_SCENARIO], student)
+    assessment.click_answers(answer_set(pack, "best"))
+    assessment.submit()
+
+    page = new_page(locale=browser_locale)
+    page.goto(f"{scenarios[UNIT_SCENARIO]}?student=staff")
+    staff = page.locator(".ca-staff")
+    staff.wait_for()
+    assert staff.locator("h3").first.inner_text().strip() == text.gettext("Cohort results (staff only)")
+    assert staff.locator("a.ca-staff-csv").inner_text().strip() == text.gettext("Download these figures (CSV)")
+    assert staff.locator(".ca-staff-means tbody th").all_inner_texts() == [d.name[language] for d in pack.dimensions]
+    counts = [int(cell) for cell in staff.locator(".ca-staff-levels tbody tr td:first-of-type").all_inner_texts()]
+    bars = staff.locator("svg.ca-staff-chart .ca-staff-chart-bar").count()
+    assert_chart_drawn(staff.locator("svg.ca-staff-chart"), ".ca-staff-chart-bar", ".ca-staff-chart-track",
+                       [count / max(counts) for count in counts[:bars]])

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import competency_xblock
-
 from competency_xblock import scoring
 from competency_xblock.presenters import safe_href
 
@@ -99,6 +98,7 @@ def test_a_learner_reaches_each_level_sees_what_it_means_and_the_lessons_for_it(
 
     opened = [title for title, levels in unit_gates() if level in levels]
     assert result.locator(".ca-follow-ups a").all_inner_texts() == opened
+    # The gates are rendered by the server, so they follow the new level on the next page load.
     page.reload()
     assessment.root.wait_for()
     assert_gates_follow(page, level)

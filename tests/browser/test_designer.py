@@ -1,0 +1,78 @@
+"""
+A course designer edits cut scores and follow-up lessons in the Studio view; learners follow.
+
+Settings are shared by every user of a workbench scenario, so this journey keeps to a
+scenario no other browser test uses.
+"""
+from __future__ import annotations
+
+from competency_xblock import scoring
+
+from ..conftest import answer_set
+from .pages import AssessmentPage, scenario_url
+
+SCENARIO = "Competency assessment: a unit with an introduction"
+LESSON = {"title": "Going further: service that builds loyalty", "url": "https://example.org/loyalty-lesson"}
+
+
+def open_studio(page, path, student):
+    page.goto(scenario_url(path, student, view="studio_view"))
+    studio = page.locator(".ca-studio")
+    studio.locator("form").wait_for()
+    return studio
+
+
+def save(page, studio):
+    with page.expect_response(lambda r: "submit_studio_edits" in r.url) as info:
+        studio.locator("button.save-button").click()
+    return info.value
+
+
+def test_a_designer_changes_cut_scores_and_follow_ups_and_the_learner_view_follows(new_page, scenarios, student, pack):
+    path = scenarios[SCENARIO]
+    middling = answer_set(pack, "middling")
+    with_pack_cuts = scoring.score(pack.items, pack.dimensions, middling, pack.scoring.cut_scores,
+                                   pack.scoring.self_assessment_weight, pack.scoring.min_items_per_dimension)
+    new_cuts = (round(with_pack_cuts.overall) - 30, round(with_pack_cuts.overall) - 20)
+    assert with_pack_cuts.level == 2 and with_pack_cuts.overall >= new_cuts[1] + 5, "the cuts must move the level"
+
+    page = new_page()
+    studio = open_studio(page, path, f"{student}-designer")
+
+    # A bad pair of cut scores is refused with a message, and nothing is saved.
+    studio.locator('input[data-cut="0"]').fill("90")
+    studio.locator('input[data-cut="1"]').fill("40")
+    response = save(page, studio)
+    assert response.status == 400
+    errors = studio.locator(".ca-studio-errors")
+    errors.wait_for(state="visible")
+    assert errors.inner_text().strip()
+    studio = open_studio(page, path, f"{student}-designer")
+    assert studio.locator('input[data-cut="0"]').input_value() == ""
+
+    # Good ones, and a follow-up lesson for level 3.
+    studio.locator('input[data-cut="0"]').fill(str(new_cuts[0]))
+    studio.locator('input[data-cut="1"]').fill(str(new_cuts[1]))
+    level_3 = studio.locator('[data-list="lessons"][data-level="3"]')
+    level_3.locator('button[data-add="lesson"]').click()
+    row = level_3.locator("[data-row]").last
+    row.locator('input[data-key="title"]').fill(LESSON["title"])
+    row.locator('input[data-key="url"]').fill(LESSON["url"])
+    response = save(page, studio)
+    assert response.ok, response.text()
+    page.locator(".ca-studio-status").filter(has_text="Saved").wait_for()
+
+    studio = open_studio(page, path, f"{student}-designer")
+    assert studio.locator('input[data-cut="0"]').input_value() == str(new_cuts[0])
+    assert studio.locator('[data-list="lessons"][data-level="3"] input[data-key="title"]').last.input_value() \
+        == LESSON["title"]
+
+    # A learner with middling answers now reaches level 3 and is shown the designer's lesson.
+    learner = new_page()
+    assessment = AssessmentPage(learner).open(path, student)
+    assessment.click_answers(middling)
+    assessment.submit()
+    assert assessment.shown_level() == 3
+    lesson = assessment.result.locator(".ca-follow-ups a", has_text=LESSON["title"])
+    assert lesson.get_attribute("href") == LESSON["url"]
+    assert not page.errors and not learner.errors
