@@ -7,6 +7,8 @@ function CompetencyAssessment(runtime, element, init) {
   const errorBox = root.querySelector(".ca-error");
   const progress = root.querySelector(".ca-progress");
   const gettext = window.gettext || ((text) => text);
+  const FOCUS_RESULT_KEY = "competency-assessment-focus-result";
+  const section = root.matches(".competency-assessment") ? root : root.querySelector(".competency-assessment");
   let saveTimer = null;
 
   function csrfToken() {
@@ -86,6 +88,13 @@ function CompetencyAssessment(runtime, element, init) {
     try {
       const data = await post("submit", { answers: collectAnswers() });
       showError("");
+      if (document.querySelector(".competency-gate")) {
+        // Level gates on this page are rendered by the server for the old level: reload so
+        // they open and close at once, then bring the learner back to the result.
+        sessionStorage.setItem(FOCUS_RESULT_KEY, section.id);
+        window.location.reload();
+        return;
+      }
       resultBox.innerHTML = data.result_html;  // rendered and escaped by the server
       form.hidden = true;
       bindRetake();
@@ -99,4 +108,9 @@ function CompetencyAssessment(runtime, element, init) {
 
   bindRetake();
   updateProgress();
+  if (section.id && sessionStorage.getItem(FOCUS_RESULT_KEY) === section.id) {
+    sessionStorage.removeItem(FOCUS_RESULT_KEY);
+    resultBox.focus();
+    resultBox.scrollIntoView({ block: "start" });
+  }
 }
