@@ -6,20 +6,20 @@ LMS: every competency assessment the workbench has state for is built from its
 stored settings, and its ``generate_report_data`` runs over the stored learner
 states, handed over in the shape of the platform's ``XBlockUserState``.
 
-Only reads the workbench database (``workbench.models.XBlockState``); it never
-loads scenarios, which could reset state. The Django part of the command lives
-here so that ``cli`` and the pure modules import no Django.
+Only reads the workbench database, through ``workbench_store``; it never loads
+scenarios, which could reset state. ``cli`` imports this module only for the
+command, so that it and the pure modules import no Django.
 """
 from __future__ import annotations
 
 import csv
-import json
-import os
 import sys
 from collections import namedtuple
 from typing import TextIO
 
-BLOCK_TYPE = "competency_assessment"
+from . import workbench_store
+from .workbench_store import WorkbenchStoreError
+
 FIXED_COLUMNS = ["username", "scenario", "block", "title"]
 
 # The shape of edx-platform's xblock_user_state client records.
@@ -30,40 +30,15 @@ class ReportError(Exception):
     """The report cannot be made; the message says why and what to do."""
 
 
-def setup_django() -> None:
-    """Set up Django with the workbench settings, as ``manage.py`` would from the project folder."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench_demo.settings")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())  # the settings module lives in the project folder
-    import django  # pylint: disable=import-outside-toplevel
-    try:
-        django.setup()
-    except ImportError as error:
-        raise ReportError(f"cannot load the Django settings {os.environ['DJANGO_SETTINGS_MODULE']!r} ({error}); "
-                          "run the command from the project folder or set DJANGO_SETTINGS_MODULE") from None
-
-
 def _states(usage_id: str):
-    from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
-    rows = XBlockState.objects.filter(scope="usage", scope_id=usage_id, user_id__isnull=False).order_by("user_id")
-    for row in rows.iterator():
-        try:
-            state = json.loads(row.state)
-        except ValueError:
-            continue
-        yield UserState(row.user_id, usage_id, state, row.created, "user_state")
+    """The stored learner states of ``usage_id`` as the platform's user state client yields them."""
+    for stored in workbench_store.learner_states(usage_id):
+        yield UserState(stored.user_id, usage_id, stored.state, stored.created, "user_state")
 
 
 def _assessments(scenario: str | None) -> list[tuple[str, str]]:
     """(scenario slug, usage id) of every assessment with stored state, filtered by ``scenario``."""
-    from django.db import DatabaseError  # pylint: disable=import-outside-toplevel
-    from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
-    try:
-        found = sorted(set(XBlockState.objects.filter(scope="usage", tag=BLOCK_TYPE)
-                           .values_list("scenario", "scope_id")))
-    except DatabaseError as error:
-        raise ReportError(f"cannot read the workbench database ({error}); run `make dev` (or `make migrate`) "
-                          "first and answer an assessment in the workbench") from None
+    found = workbench_store.assessments()
     if scenario:
         found = [(slug, usage) for slug, usage in found if scenario in (slug or "")]
     if not found:
@@ -71,20 +46,11 @@ def _assessments(scenario: str | None) -> list[tuple[str, str]]:
     return found
 
 
-def _block(usage_id: str):
-    from xblock.fields import ScopeIds  # pylint: disable=import-outside-toplevel
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
-    runtime = WorkbenchRuntime()
-    block_class = runtime.load_block_type(BLOCK_TYPE)
-    definition_id = usage_id.rsplit(".u", 1)[0]
-    return runtime.construct_xblock_from_class(block_class, ScopeIds(None, BLOCK_TYPE, definition_id, usage_id))
-
-
 def report_rows(scenario: str | None = None) -> list[dict]:
     """One row per learner and assessment: where it is, then the block's own report columns."""
     rows = []
     for slug, usage_id in _assessments(scenario):
-        block = _block(usage_id)
+        block = workbench_store.block_for(usage_id)
         try:
             learner_rows = list(block.generate_report_data(_states(usage_id)))
         except NotImplementedError as error:
@@ -108,9 +74,9 @@ def write_csv(rows: list[dict], out: TextIO) -> None:
 def run(scenario: str | None, output: str | None) -> int:
     """The ``report`` command: 0 when written, 1 with a message on stderr otherwise."""
     try:
-        setup_django()
+        workbench_store.setup_django()
         rows = report_rows(scenario)
-    except ReportError as error:
+    except (ReportError, WorkbenchStoreError) as error:
         print(f"competency-xblock report: {error}", file=sys.stderr)
         return 1
     if output:

@@ -11,70 +11,34 @@ read-modify-write itself; running it again is harmless and converges.
 
 It needs the workbench (``xblock-sdk``) and its Django settings: ``DJANGO_SETTINGS_MODULE``
 (``workbench_demo.settings`` by default, from the project folder) and, for another
-database than the default SQLite file, ``WORKBENCH_DATABASES``.
+database than the default SQLite file, ``WORKBENCH_DATABASES``. The database is read,
+and blocks are built, through ``workbench_store``; no scenario is loaded.
 """
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime, timezone
 
-from . import aggregate_repair, reports
+from . import aggregate_repair, reports, workbench_store
 from .pack_loader import PackError
-
-BLOCK_TYPE = "competency_assessment"
-
-
-def _setup_django() -> None:
-    """Set up Django with the workbench settings (``workbench_demo.settings`` unless told otherwise)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench_demo.settings")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())  # the settings module lives in the project folder
-    import django  # pylint: disable=import-outside-toplevel
-    try:
-        django.setup()
-    except ImportError as error:
-        raise SystemExit(f"rebuild-stats: cannot load the Django settings {os.environ['DJANGO_SETTINGS_MODULE']!r} "
-                         f"({error}); run it from the project folder or set DJANGO_SETTINGS_MODULE") from None
-
-
-def _block(usage_id: str, user_id: str | None):
-    """The assessment ``usage_id`` as ``user_id`` sees it (None: no learner, for the shared fields)."""
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
-    from xblock.fields import ScopeIds  # pylint: disable=import-outside-toplevel
-    runtime = WorkbenchRuntime(user_id)
-    # Built from its stored fields, without loading the scenarios (which may reset state).
-    definition_id = usage_id.rsplit(".u", 1)[0]
-    return runtime.construct_xblock_from_class(runtime.load_block_type(BLOCK_TYPE),
-                                               ScopeIds(user_id, BLOCK_TYPE, definition_id, usage_id))
 
 
 def assessment_usage_ids() -> list[str]:
-    """Usage ids of every assessment with stored block state."""
-    from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
-    rows = XBlockState.objects.filter(scope="usage", tag=BLOCK_TYPE, user_id__isnull=True)
-    return sorted(set(rows.values_list("scope_id", flat=True)))
+    """Usage ids of every assessment whose block state (settings, cohort figures) is stored, sorted."""
+    return sorted({usage_id for _slug, usage_id in workbench_store.assessments(require_block_state=True)})
 
 
 def learner_states(usage_id: str) -> dict[str, dict]:
-    """Every learner's user state of the block, as stored (one JSON row per learner and block)."""
-    from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
-    states = {}
-    for user_id, text in (XBlockState.objects.filter(scope="usage", scope_id=usage_id, user_id__isnull=False)
-                          .order_by("id").values_list("user_id", "state")):
-        try:
-            state = json.loads(text)
-        except ValueError:
-            continue  # an unreadable row counts nobody; the report shows fewer learners
-        if isinstance(state, dict):
-            states[user_id] = state
-    return states
+    """Every learner's user state of the block, by user id, as ``aggregate_repair.plan_repair`` takes them."""
+    # A row that is not a JSON object counts nobody; the report shows fewer learners.
+    return {stored.user_id: stored.state for stored in workbench_store.learner_states(usage_id)
+            if isinstance(stored.state, dict)}
 
 
 def rebuild_block(usage_id: str, write: bool) -> dict:
     """Check (and unless ``write`` is false, repair) one assessment; return its report."""
-    block = _block(usage_id, None)
+    block = workbench_store.block_for(usage_id)
     try:
         pack = block.load_pack()
     except PackError as error:
@@ -91,7 +55,7 @@ def rebuild_block(usage_id: str, write: bool) -> dict:
         block.cohort_statistics = repair.cohort_statistics
         block.save()
         for learner, record in repair.counted.items():
-            learner_block = _block(usage_id, learner)
+            learner_block = workbench_store.block_for(usage_id, learner)
             setattr(learner_block, aggregate_repair.COUNTED_FIELD, record)
             learner_block.save()
         report["written"] = True
@@ -112,8 +76,12 @@ def _line(report: dict) -> str:
 
 def main(usage_ids: list[str], check: bool = False, as_json: bool = False) -> int:
     """The command: 0 when every block is exact (or was repaired), 1 when ``check`` found drift."""
-    _setup_django()
-    results = [rebuild_block(usage_id, write=not check) for usage_id in (usage_ids or assessment_usage_ids())]
+    try:
+        workbench_store.setup_django()
+        usage_ids = usage_ids or assessment_usage_ids()
+    except workbench_store.WorkbenchStoreError as error:
+        raise SystemExit(f"rebuild-stats: {error}") from None
+    results = [rebuild_block(usage_id, write=not check) for usage_id in usage_ids]
     if as_json:
         print(json.dumps(results, indent=2, sort_keys=True))
     else:
