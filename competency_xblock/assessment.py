@@ -292,6 +292,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         fragment = Fragment(loader.render_django_template("static/html/assessment.html", context,
                                                           i18n_service=self.runtime.service(self, "i18n")))
         fragment.add_css(loader.load_unicode("static/css/assessment.css"))
+        self.add_javascript_catalog(fragment)
         fragment.add_javascript(loader.load_unicode("static/js/assessment.js"))
         fragment.initialize_js("CompetencyAssessment", {"attempts_left": self.attempts_left()})
         if self.user_is_staff():

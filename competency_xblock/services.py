@@ -7,6 +7,16 @@ from xblock.core import XBlock, XBlockMixin
 class RuntimeServicesMixin(XBlockMixin):
     """``ugettext`` through the ``i18n`` service, ``user_is_staff`` the way Open edX reports it."""
 
+    # Open edX compiles the block's djangojs catalogue into this global (OEP-58).
+    i18n_js_namespace = "CompetencyXBlockI18N"
+
+    def add_javascript_catalog(self, fragment) -> None:
+        """Add the platform's compiled JS translations when the runtime offers them (Open edX does)."""
+        catalog_url = getattr(self.runtime.service(self, "i18n"), "get_javascript_i18n_catalog_url", None)
+        url = catalog_url(self) if catalog_url else None
+        if url:
+            fragment.add_javascript_url(url)
+
     def ugettext(self, text: str) -> str:
         return self.runtime.service(self, "i18n").gettext(text)
 

@@ -188,6 +188,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         fragment = Fragment(loader.render_django_template("static/html/studio.html", context,
                                                           i18n_service=self.runtime.service(self, "i18n")))
         fragment.add_css(loader.load_unicode("static/css/studio.css"))
+        self.add_javascript_catalog(fragment)
         fragment.add_javascript(loader.load_unicode("static/js/studio.js"))
         fragment.initialize_js("CompetencyAssessmentStudio", {
             "pack_id": self.pack_id,

@@ -193,3 +193,14 @@ def test_missing_pack(learner):
     block = make_block(learner)
     block.pack_id = "no_such_pack"
     assert "not available right now" in learner.render(block)
+
+
+def test_lms_javascript_catalogue_is_added_when_the_i18n_service_offers_one(learner, monkeypatch):
+    block = make_block(learner)
+    i18n = learner.runtime.service(block, "i18n")
+    before = learner.runtime.render(block, "student_view").resources
+    assert not any(r.kind == "url" and "CompetencyXBlockI18N" in r.data for r in before)
+    monkeypatch.setattr(type(i18n), "get_javascript_i18n_catalog_url",
+                        lambda self, b: f"/static/js/xblock.v1-i18n/{b.i18n_js_namespace}/pl.js", raising=False)
+    resources = learner.runtime.render(block, "student_view").resources
+    assert any(r.kind == "url" and r.data.endswith("/CompetencyXBlockI18N/pl.js") for r in resources)

@@ -6,7 +6,7 @@ function CompetencyAssessment(runtime, element, init) {
   const resultBox = root.querySelector(".ca-result");
   const errorBox = root.querySelector(".ca-error");
   const progress = root.querySelector(".ca-progress");
-  const gettext = window.gettext || ((text) => text);
+  const gettext = window.CompetencyXBlockI18N?.gettext ?? window.gettext ?? ((text) => text);
   const FOCUS_RESULT_KEY = "competency-assessment-focus-result";
   const section = root.matches(".competency-assessment") ? root : root.querySelector(".competency-assessment");
   let saveTimer = null;

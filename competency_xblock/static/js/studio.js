@@ -9,7 +9,7 @@ function CompetencyAssessmentStudio(runtime, element, init) {
   const questions = form.querySelector("[data-questions]");
   const packSelect = form.querySelector('[data-field="pack_id"]');
   const languageSelect = form.querySelector('[data-field="content_language"]');
-  const gettext = window.gettext || ((text) => text);
+  const gettext = window.CompetencyXBlockI18N?.gettext ?? window.gettext ?? ((text) => text);
 
   function csrfToken() {
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
