@@ -1,5 +1,22 @@
 """What both blocks ask of the runtime's services: translations and the staff flag."""
+import functools
+import json
+
+from webob import Response
 from xblock.core import XBlock, XBlockMixin
+
+
+def staff_only(handler):
+    """Wrap an XBlock handler so that anyone but course staff gets a 403 JSON answer."""
+    @functools.wraps(handler)
+    def wrapper(self, request, suffix=""):
+        if not self.user_is_staff():
+            message = self.ugettext("Only course staff can do this.")
+            return Response(json.dumps({"error": message}), status=403, content_type="application/json",
+                            charset="utf8")
+        return handler(self, request, suffix)
+    wrapper.staff_only = True
+    return wrapper
 
 
 @XBlock.needs("i18n")

@@ -38,6 +38,7 @@ from xblock.utils.resources import ResourceLoader
 
 from . import reports, state_layout, statistics
 from .pack_loader import PackError
+from .services import staff_only
 
 loader = ResourceLoader(__name__)
 
@@ -110,10 +111,9 @@ class CompetencyStaffMixin(XBlockMixin):
         fragment.add_css(loader.load_unicode("static/css/staff.css"))
 
     @XBlock.handler
+    @staff_only
     def staff_statistics_csv(self, request, suffix=""):
         """The staff view's figures as CSV (GET); 403 for anyone but course staff."""
-        if not self.user_is_staff():
-            return _json_response({"error": self.ugettext("Only course staff can download these figures.")}, 403)
         try:
             pack = self.load_pack()
         except PackError:
