@@ -96,7 +96,91 @@ def _is_number(value) -> bool:
 
 
 def _percent(value):
+    if value.__class__ is float or value.__class__ is int:  # the usual cases, quickly: a report has millions
+        return round(float(value), 1)
     return round(float(value), 1) if _is_number(value) else ""
+
+
+REMEMBERED_ANSWERS_PER_ITEM = 64  # odd stored values beyond this many are worded afresh each time
+_PLAIN_ANSWERS = frozenset({str, int})  # exact classes: True must not find the words of 1
+
+
+def _mapping_or_empty(value) -> Mapping:
+    return value if isinstance(value, dict) or isinstance(value, Mapping) else {}  # dict first: it is quick
+
+
+class ReportRows:
+    """
+    Report rows for one pack, list of questions and language.
+
+    What is the same for every learner (column names, level names, the words of each
+    answer) is worked out once, so that a report of a large cohort costs little more per
+    learner than copying their figures (benchmarks/README.md, item 6).
+    """
+
+    def __init__(self, pack: Pack, items: Iterable[Item], language: str, gettext: Gettext = _identity):
+        _ = gettext
+
+        def text(value):
+            return localize(value, language, pack.default_language)
+
+        self.pack, self.items, self.language = pack, list(items), language
+        self.known = {item.id for item in self.items}
+        self.remembered: dict[str, dict] = {item.id: {} for item in self.items}
+        self.entries = [(item.id, item, self.remembered[item.id]) for item in self.items]
+        self.level_names = {info.level: text(info.name) for info in pack.levels}
+        self.level_column, self.level_name_column, self.overall_column = _("Level"), _("Level name"), _("Overall (%)")
+        self.dimension_columns = [(dimension.id, _("{dimension} (%)").format(dimension=text(dimension.name)))
+                                  for dimension in pack.dimensions]
+        self.grade_column, self.attempts_column, self.counted_column = _("Grade"), _("Attempts"), _("Counted attempt")
+        self.submitted_column, self.answers_column = _("Submitted at"), _("Answers")
+
+    def _new_part(self, item: Item, answer) -> str:
+        """``item id: text``, remembered for plain str and int answers."""
+        part = f"{item.id}: {answer_text(self.pack, item, answer, self.language)}"
+        remembered = self.remembered[item.id]
+        if answer.__class__ in _PLAIN_ANSWERS and len(remembered) < REMEMBERED_ANSWERS_PER_ITEM:
+            remembered[answer] = part
+        return part
+
+    def answers_text(self, answers: Mapping) -> str:
+        """As :func:`answers_text`; this loop runs for every answer of every learner, hence its style."""
+        parts = []
+        for item_id, item, remembered in self.entries:
+            if item_id in answers:
+                answer = answers[item_id]
+                part = remembered.get(answer) if answer.__class__ in _PLAIN_ANSWERS else None
+                parts.append(part if part is not None else self._new_part(item, answer))
+        if len(parts) < len(answers):  # answers to questions no longer asked come last, as stored
+            parts += [f"{key}: {value}" for key, value in answers.items() if key not in self.known]
+        return ANSWER_SEPARATOR.join(parts)
+
+    def row(self, record: Mapping | None, attempts: int, attempt_number: int | None = None,
+            grade: Mapping | None = None) -> dict | None:
+        """As :func:`learner_row`."""
+        if not isinstance(record, Mapping) or attempts <= 0:
+            return None
+        level = record.get("level")
+        try:
+            level_name = self.level_names.get(level)
+        except TypeError:  # an unhashable level from odd stored state
+            level_name = None
+        dimension_percents = _mapping_or_empty(record.get("dimensions"))
+        answers = _mapping_or_empty(record.get("answers"))
+        row = {
+            self.level_column: level if level_name is not None else "",
+            self.level_name_column: level_name if level_name is not None else "",
+            self.overall_column: _percent(record.get("overall")),
+        }
+        for dimension_id, column in self.dimension_columns:
+            row[column] = _percent(dimension_percents.get(dimension_id))
+        earned, possible = (grade or {}).get("raw_earned"), (grade or {}).get("raw_possible")
+        row[self.grade_column] = f"{earned:g}/{possible:g}" if _is_number(earned) and _is_number(possible) else ""
+        row[self.attempts_column] = attempts
+        row[self.counted_column] = attempt_number or ""
+        row[self.submitted_column] = str(record.get("submitted_at") or "")
+        row[self.answers_column] = self.answers_text(answers)
+        return row
 
 
 def learner_row(pack: Pack, items: Iterable[Item], language: str, record: Mapping | None,
@@ -105,36 +189,10 @@ def learner_row(pack: Pack, items: Iterable[Item], language: str, record: Mappin
     """
     The report row of one learner: the counted attempt's level, overall and dimension
     percents, when it was submitted, the answers, and how many attempts were made.
-    None when the learner has submitted nothing.
+    None when the learner has submitted nothing. For many learners, build one
+    :class:`ReportRows` and call its ``row``.
     """
-    if not isinstance(record, Mapping) or attempts <= 0:
-        return None
-    _ = gettext
-
-    def text(value):
-        return localize(value, language, pack.default_language)
-
-    level = record.get("level")
-    level_info = next((info for info in pack.levels if info.level == level), None)
-    dimension_percents = record.get("dimensions") if isinstance(record.get("dimensions"), Mapping) else {}
-    answers = record.get("answers") if isinstance(record.get("answers"), Mapping) else {}
-    row = {
-        _("Level"): level if level_info else "",
-        _("Level name"): text(level_info.name) if level_info else "",
-        _("Overall (%)"): _percent(record.get("overall")),
-    }
-    for dimension in pack.dimensions:
-        row[_("{dimension} (%)").format(dimension=text(dimension.name))] = \
-            _percent(dimension_percents.get(dimension.id))
-    earned, possible = (grade or {}).get("raw_earned"), (grade or {}).get("raw_possible")
-    row.update({
-        _("Grade"): f"{earned:g}/{possible:g}" if _is_number(earned) and _is_number(possible) else "",
-        _("Attempts"): attempts,
-        _("Counted attempt"): attempt_number or "",
-        _("Submitted at"): str(record.get("submitted_at") or ""),
-        _("Answers"): answers_text(pack, items, answers, language),
-    })
-    return row
+    return ReportRows(pack, items, language, gettext).row(record, attempts, attempt_number, grade)
 
 
 # ----- staff view ----------------------------------------------------------------------------
