@@ -14,26 +14,26 @@ system user that the Debian package creates.
 
 ``Workbench``: the XBlock SDK workbench under gunicorn (several workers and threads; see
 ``gunicorn_workbench.py``) on a free port, with its own working folder, on a given database.
+
+Both are ``workbench_demo.server_process`` servers (start, wait, log, stop, die with their
+parent), as is the browser tests' runserver workbench.
 """
 from __future__ import annotations
 
-import ctypes
 import glob
 import json
 import os
 import pwd
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import httpx
+from workbench_demo.server_process import REPO_ROOT, ServerProcess, WorkbenchProcess, free_port
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["APT_HINT", "DATABASE", "REPO_ROOT", "SUPERUSER", "PostgresCluster", "PostgresUnavailable", "Workbench",
+           "find_bindir", "free_port"]
+
 APT_HINT = "apt-get install -y postgresql"
 DATABASE = "workbench"
 SUPERUSER = "workbench"
@@ -41,13 +41,6 @@ SUPERUSER = "workbench"
 
 class PostgresUnavailable(RuntimeError):
     """The PostgreSQL server binaries are missing, or the cluster could not start."""
-
-
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def find_bindir() -> Path:
@@ -62,35 +55,23 @@ def find_bindir() -> Path:
                               f"install Debian's package: {APT_HINT}")
 
 
-def _signal_when_parent_dies(sig: int):
-    """In the child: have Linux send ``sig`` when the process that started it dies without cleaning up."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, sig)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def _fast_shutdown_with_parent():
-    _signal_when_parent_dies(signal.SIGINT)  # the postmaster's fast shutdown
-
-
-def _terminate_with_parent():
-    _signal_when_parent_dies(signal.SIGTERM)
-
-
-class PostgresCluster:
+class PostgresCluster(ServerProcess):
     """``initdb`` + ``postgres`` in a temporary folder; use as a context manager or call start()/stop()."""
 
+    name = "postgres"
+    workdir_prefix = "competency-pg-"
+    log_name = "postgres.log"
+    startup_error = PostgresUnavailable
+    poll_interval = 0.2
+    parent_death_signal = signal.SIGINT  # the postmaster's fast shutdown
+    stop_signals = ((signal.SIGINT, 30), (signal.SIGQUIT, 10), (signal.SIGKILL, 10))  # fast, immediate, kill
+
     def __init__(self, startup_timeout: float = 60.0):
-        self.startup_timeout = startup_timeout
         self.bindir = find_bindir()
-        self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="competency-pg-"))
-        self.data = self.root / "data"
-        self.log_path = self.root / "postgres.log"
-        self.process: subprocess.Popen | None = None
-        self._log = None
         self._user = self._run_as()
+        super().__init__(startup_timeout)
+        self.root = self.workdir
+        self.data = self.root / "data"
 
     @staticmethod
     def _run_as() -> dict:
@@ -110,144 +91,55 @@ class PostgresCluster:
         return {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": DATABASE, "USER": SUPERUSER,
                             "HOST": "127.0.0.1", "PORT": str(self.port)}}
 
-    def start(self) -> "PostgresCluster":
-        try:
-            if self._user:
-                os.chown(self.root, self._user["user"], self._user["group"])
-            initdb = subprocess.run(
-                [str(self.bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
-                 "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"],
-                capture_output=True, text=True, timeout=120, **self._user)
-            if initdb.returncode != 0:
-                raise PostgresUnavailable(f"initdb failed:\n{initdb.stdout}\n{initdb.stderr}")
-            self._log = open(self.log_path, "w", encoding="utf-8")  # pylint: disable=consider-using-with
-            if self._user:
-                os.chown(self.log_path, self._user["user"], self._user["group"])
-            self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-                [str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port),
-                 "-h", "127.0.0.1", "-k", str(self.root), "-c", "max_connections=200"],
-                stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                preexec_fn=_fast_shutdown_with_parent if sys.platform.startswith("linux") else None, **self._user)
-            self._wait_until_ready()
-            self._create_database()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+    def prepare(self):
+        if self._user:
+            os.chown(self.root, self._user["user"], self._user["group"])
+        initdb = subprocess.run(
+            [str(self.bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
+             "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"],
+            capture_output=True, text=True, timeout=120, check=False, **self._user)
+        if initdb.returncode != 0:
+            raise PostgresUnavailable(f"initdb failed:\n{initdb.stdout}\n{initdb.stderr}")
+        if self._user:  # the server writes its log itself once it has dropped root
+            self.log_path.touch()
+            os.chown(self.log_path, self._user["user"], self._user["group"])
 
-    def _wait_until_ready(self):
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise PostgresUnavailable(f"postgres exited with {self.process.returncode}:\n{self.log()}")
-            ready = subprocess.run([str(self.bindir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
-                                   capture_output=True, timeout=10)
-            if ready.returncode == 0:
-                return
-            time.sleep(0.2)
-        raise PostgresUnavailable(f"postgres did not accept connections within {self.startup_timeout} s:\n{self.log()}")
+    def command(self) -> list[str]:
+        return [str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port),
+                "-h", "127.0.0.1", "-k", str(self.root), "-c", "max_connections=200"]
 
-    def _create_database(self):
+    def popen_options(self) -> dict:
+        return dict(self._user)
+
+    def is_ready(self) -> bool:
+        ready = subprocess.run([str(self.bindir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
+                               capture_output=True, timeout=10, check=False)
+        return ready.returncode == 0
+
+    def after_start(self):
         import psycopg  # pylint: disable=import-outside-toplevel  # only the load test needs it
         with psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres",
                              autocommit=True, connect_timeout=10) as connection:
             connection.execute(f"CREATE DATABASE {DATABASE}")
 
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-5000:]
-        except OSError:
-            return ""
 
-    def stop(self):
-        """Fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL; remove the folder."""
-        if self.process and self.process.poll() is None:
-            for sig, wait in ((signal.SIGINT, 30), (signal.SIGQUIT, 10), (signal.SIGKILL, 10)):
-                self.process.send_signal(sig)
-                try:
-                    self.process.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        if self._log:
-            self._log.close()
-            self._log = None
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class Workbench:
+class Workbench(WorkbenchProcess):
     """The workbench under gunicorn on a free loopback port, on the given database."""
 
+    name = "gunicorn"
+    workdir_prefix = "competency-load-"
+    log_name = "gunicorn.log"
+    stop_signals = ((signal.SIGTERM, 30), (signal.SIGKILL, 10))  # gunicorn's graceful timeout is 10 s
+
     def __init__(self, databases: dict, workers: int, threads: int, startup_timeout: float = 120.0):
-        self.workdir = Path(tempfile.mkdtemp(prefix="competency-load-"))
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.workers, self.threads, self.startup_timeout = workers, threads, startup_timeout
-        self.env = dict(os.environ)
-        self.env.update({
-            "DJANGO_SETTINGS_MODULE": "workbench_demo.settings",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])),
-            "EXCLUDE_SAMPLE_XBLOCKS": "yes",
-            "WORKBENCH_DATABASES": json.dumps(databases),
-            "WORKBENCH_RESET_STATE_ON_RESTART": "false",
-            "PYTHONUNBUFFERED": "1",
-        })
-        self.log_path = self.workdir / "gunicorn.log"
-        self.process: subprocess.Popen | None = None
-        self._log = None
+        super().__init__(databases, startup_timeout)
+        self.workers, self.threads = workers, threads
+        self.env["WORKBENCH_RESET_STATE_ON_RESTART"] = "false"
 
-    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-        """A Python command with the workbench's environment, in its folder."""
-        return subprocess.run([sys.executable, *args], cwd=self.workdir, env=self.env, capture_output=True,
-                              text=True, timeout=timeout)
-
-    def start(self) -> "Workbench":
-        migrate = self.run("-m", "django", "migrate", "--run-syncdb", "--verbosity", "0")
-        if migrate.returncode != 0:
-            raise RuntimeError(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
-        self._log = open(self.log_path, "w", encoding="utf-8")  # pylint: disable=consider-using-with
-        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "scripts" / "gunicorn_workbench.py"),
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
-             "--timeout", "120", "--graceful-timeout", "10", "workbench.wsgi:application"],
-            cwd=self.workdir, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_terminate_with_parent if sys.platform.startswith("linux") else None)
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                if httpx.get(self.base_url + "/", timeout=5).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"the workbench did not answer within {self.startup_timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-5000:]
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self._log:
-            self._log.close()
-            self._log = None
-        shutil.rmtree(self.workdir, ignore_errors=True)
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "scripts" / "gunicorn_workbench.py"),
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
+                "--timeout", "120", "--graceful-timeout", "10", "workbench.wsgi:application"]
 
     def rebuild_stats(self, usage_id: str, check: bool) -> dict:
         """``competency-xblock rebuild-stats`` on the workbench's database; its JSON report of the block."""
