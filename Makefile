@@ -52,11 +52,11 @@ $(BENCH_INSTALLED): $(INSTALLED) requirements/bench.txt
 	$(PY) -m pip install --quiet -r requirements/bench.txt
 	touch $@
 
-bench: $(BENCH_INSTALLED)  ## benchmarks against xblock-poll: a table, and benchmarks/RESULTS.md (benchmarks/README.md)
+bench: $(BENCH_INSTALLED)  ## benchmarks against xblock-poll: a table and benchmarks/RESULTS.md (BENCH_ARGS=--quick)
 	@# the HTTP benchmark needs Debian's PostgreSQL server; as root, install it if it is missing
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info

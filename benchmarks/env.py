@@ -19,13 +19,18 @@ IN_MEMORY_DATABASE = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME"
 
 
 def setup_django() -> None:
-    """Configure Django for the workbench, unless something (pytest-django) already has."""
+    """
+    Configure Django for the workbench, unless something (pytest-django) already has.
+
+    The database is an in-memory SQLite one, or ``BENCH_WORKBENCH_DATABASES`` (JSON, as
+    ``WORKBENCH_DATABASES``) when set, as the server-side profile on PostgreSQL sets it.
+    """
     import django
     from django.apps import apps
     if apps.ready:
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench_demo.settings")
-    os.environ["WORKBENCH_DATABASES"] = json.dumps(IN_MEMORY_DATABASE)
+    os.environ["WORKBENCH_DATABASES"] = os.environ.get("BENCH_WORKBENCH_DATABASES") or json.dumps(IN_MEMORY_DATABASE)
     os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
     django.setup()
     from django.core.management import call_command

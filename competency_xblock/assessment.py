@@ -164,8 +164,8 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         return scoring.score(self.active_items(pack), pack.dimensions, answers, self.effective_cut_scores(pack),
                              self.effective_self_assessment_weight(pack), pack.scoring.min_items_per_dimension)
 
-    def score_for(self, result: dict) -> Score:
-        if self.grading_mode == "level":
+    def score_for(self, result: dict, grading_mode: str | None = None) -> Score:
+        if (grading_mode or self.grading_mode) == "level":
             return Score(raw_earned=float(result.get("level") or 0), raw_possible=3.0)
         return Score(raw_earned=round(float(result.get("overall") or 0), 2), raw_possible=100.0)
 
@@ -176,7 +176,8 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             return None
         if len(records) == 1 or self.retake_policy == "latest":
             return records[-1]  # one attempt needs no scoring: reports call this for every learner
-        return max(records, key=lambda record: self.score_for(record).raw_earned)
+        grading_mode = self.grading_mode  # read once: reports call this for every learner
+        return max(records, key=lambda record: self.score_for(record, grading_mode).raw_earned)
 
     def current_level(self) -> int | None:
         """

@@ -18,7 +18,7 @@ import json
 from typing import Callable, Iterable, Mapping
 
 from . import statistics
-from .pack_model import Item, Pack, localize
+from .pack_model import SCALE_MAX, SCALE_MIN, Item, Pack, localize
 from .scoring import AnswerError, clean_answer, item_points
 
 Gettext = Callable[[str], str]
@@ -101,10 +101,6 @@ def _percent(value):
     return round(float(value), 1) if _is_number(value) else ""
 
 
-REMEMBERED_ANSWERS_PER_ITEM = 64  # odd stored values beyond this many are worded afresh each time
-_PLAIN_ANSWERS = frozenset({str, int})  # exact classes: True must not find the words of 1
-
-
 def _mapping_or_empty(value) -> Mapping:
     return value if isinstance(value, dict) or isinstance(value, Mapping) else {}  # dict first: it is quick
 
@@ -126,8 +122,7 @@ class ReportRows:
 
         self.pack, self.items, self.language = pack, list(items), language
         self.known = {item.id for item in self.items}
-        self.remembered: dict[str, dict] = {item.id: {} for item in self.items}
-        self.entries = [(item.id, item, self.remembered[item.id]) for item in self.items]
+        self.entries = [(item.id, item, self._valid_parts(item), not item.is_situational) for item in self.items]
         self.level_names = {info.level: text(info.name) for info in pack.levels}
         self.level_column, self.level_name_column, self.overall_column = _("Level"), _("Level name"), _("Overall (%)")
         self.dimension_columns = [(dimension.id, _("{dimension} (%)").format(dimension=text(dimension.name)))
@@ -135,22 +130,24 @@ class ReportRows:
         self.grade_column, self.attempts_column, self.counted_column = _("Grade"), _("Attempts"), _("Counted attempt")
         self.submitted_column, self.answers_column = _("Submitted at"), _("Answers")
 
-    def _new_part(self, item: Item, answer) -> str:
-        """``item id: text``, remembered for plain str and int answers."""
-        part = f"{item.id}: {answer_text(self.pack, item, answer, self.language)}"
-        remembered = self.remembered[item.id]
-        if answer.__class__ in _PLAIN_ANSWERS and len(remembered) < REMEMBERED_ANSWERS_PER_ITEM:
-            remembered[answer] = part
-        return part
+    def _valid_parts(self, item: Item) -> dict:
+        """``item id: text`` for every valid answer to ``item``: its option ids, or the scale's values."""
+        values = [option.id for option in item.options] if item.is_situational else range(SCALE_MIN, SCALE_MAX + 1)
+        return {value: f"{item.id}: {answer_text(self.pack, item, value, self.language)}" for value in values}
 
     def answers_text(self, answers: Mapping) -> str:
         """As :func:`answers_text`; this loop runs for every answer of every learner, hence its style."""
         parts = []
-        for item_id, item, remembered in self.entries:
+        for item_id, item, valid_parts, on_scale in self.entries:
             if item_id in answers:
                 answer = answers[item_id]
-                part = remembered.get(answer) if answer.__class__ in _PLAIN_ANSWERS else None
-                parts.append(part if part is not None else self._new_part(item, answer))
+                try:
+                    part = valid_parts.get(answer)
+                except TypeError:  # an unhashable value in odd stored state
+                    part = None
+                if part is None or (on_scale and answer.__class__ is not int):  # 1.0 and True equal 1
+                    part = f"{item_id}: {answer_text(self.pack, item, answer, self.language)}"
+                parts.append(part)
         if len(parts) < len(answers):  # answers to questions no longer asked come last, as stored
             parts += [f"{key}: {value}" for key, value in answers.items() if key not in self.known]
         return ANSWER_SEPARATOR.join(parts)

@@ -1,0 +1,125 @@
+"""
+The benchmarks run: each in-process benchmark once or twice, on the test database.
+
+No timing is asserted (figures from a test run mean nothing); the checks are that every
+benchmark runs to its findings and that what it counts is what it says. The comparisons
+with xblock-poll, a benchmark-only dependency (requirements/bench.txt), are skipped
+when it is not installed.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from xblock.core import XBlock
+
+from benchmarks import http_latency, inprocess, report_rows, scaling, timing, weight
+from benchmarks.env import Driver, poll_installed
+from benchmarks.noop_block import BLOCK_TYPE, NoopBlock
+
+STATIC = Path(__file__).resolve().parent.parent / "competency_xblock" / "static"
+needs_poll = pytest.mark.skipif(not poll_installed(), reason="xblock-poll is installed by requirements/bench.txt only")
+
+
+def test_cases_take_turns_and_set_up_outside_the_timing():
+    calls = []
+
+    def case(name):
+        def prepare():
+            calls.append(f"set up {name}")
+            return lambda: calls.append(name)
+        return prepare
+
+    timings = timing.interleaved({"a": case("a"), "b": case("b")}, rounds=2, warmup=1)
+    assert [call for call in calls if not call.startswith("set up")] == ["a", "b", "b", "a", "a", "b"]
+    assert calls.count("set up a") == 3
+    assert {name: len(result.samples) for name, result in timings.items()} == {"a": 2, "b": 2}
+    assert timing.quantile([4, 1, 3, 2], 0.5) == 2.5
+
+
+def test_render_and_submit_run_on_their_own(db):
+    found = inprocess.render_and_submit(rounds=2, warmup=0, with_poll=False)
+    assert [finding.section for finding in found] == ["1 render", "1 render", "2 submit", "2 submit"]
+    assert all(finding.met is None and "not installed" in finding.peer for finding in found)
+
+
+@needs_poll
+def test_render_and_submit_against_poll(db):
+    found = inprocess.render_and_submit(rounds=2, warmup=0, with_poll=True)
+    assert all(finding.figure.startswith("ratio") and finding.met in (True, False) for finding in found)
+
+
+def test_a_failing_handler_is_not_timed(db):
+    stage = inprocess.Stage(with_poll=False)
+    refused = Driver.fresh("bench-smoke").post(stage.ours, "submit", json.dumps({"answers": {}}).encode())
+    with pytest.raises(AssertionError, match="HTTP 400"):
+        inprocess._check("ours", refused)  # pylint: disable=protected-access
+
+
+def test_scaling_runs_on_synthetic_packs(db):
+    found = scaling.scaling(rounds=1, warmup=0, sizes=(36, 72))
+    assert [finding.measure.split(":")[0] for finding in found] == [
+        "render, not answered yet", "render, result page", "submit by a new learner"]
+    assert all("72 vs 36 items" in finding.measure for finding in found)
+
+
+def test_synthetic_packs_hold_the_asked_number_of_items(db):
+    with scaling.synthetic_library((50,)) as pack_ids:
+        from competency_xblock import assessment  # pylint: disable=import-outside-toplevel
+        pack = assessment.DEFAULT_LIBRARY.get(pack_ids[50])
+    assert len(pack.items) == len({item.id for item in pack.items}) == 50
+    from competency_xblock import assessment  # pylint: disable=import-outside-toplevel,reimported
+    assert assessment.DEFAULT_LIBRARY.get("customer_service")  # the real library is back
+
+
+def test_client_weight_counts_the_blocks_own_files(db):
+    found = weight.client_weight()
+    ours = weight.fragment_weight(weight.learner_fragment(inprocess.OUR_XML))
+    assert ours.js_raw >= (STATIC / "js" / "assessment.js").stat().st_size
+    assert ours.css_raw >= (STATIC / "css" / "assessment.css").stat().st_size
+    assert 0 < ours.gzipped < ours.raw
+    assert found[0].ours == ours.text()
+
+
+@needs_poll
+def test_client_weight_reads_polls_script_urls_from_its_package(db):
+    poll = weight.fragment_weight(weight.learner_fragment(inprocess.poll_xml()))
+    assert any(name.startswith("public/js/vendor/handlebars.js") for name in poll.files)
+
+
+def test_report_rows_run(db):
+    found = report_rows.report_rows(count=30, pool_size=3, repetitions=1)
+    assert [finding.section for finding in found] == ["6 reports", "6 reports"]
+    assert "30 learner states" in found[0].measure
+
+
+@XBlock.register_temp_plugin(NoopBlock, BLOCK_TYPE)
+def test_the_trivial_handler_answers(db):
+    learner = Driver.fresh("bench-smoke")
+    usage = learner.load(f"<{BLOCK_TYPE}/>")
+    response = learner.post(usage, "noop", b"{}")
+    assert (response.status_code, json.loads(response.body)) == (200, {"ok": True})
+
+
+def test_the_http_benchmark_says_why_it_cannot_run_or_nothing():
+    reason = http_latency.unavailable_reason()
+    assert reason is None or isinstance(reason, str) and reason
+
+
+def test_report_rows_word_answers_as_answers_text_does(pack):
+    """The report's fast path (made for benchmark item 6) writes exactly what ``answers_text`` writes."""
+    import random  # pylint: disable=import-outside-toplevel
+
+    from competency_xblock import reports  # pylint: disable=import-outside-toplevel
+    rng = random.Random(8)
+    odd = [True, False, 1.0, 3.0, "3", None, [1], {"a": 1}, 0, 6, "zz", -1]
+    for language in pack.languages:
+        rows = reports.ReportRows(pack, pack.items, language)
+        for _ in range(300):
+            answers = {item.id: (rng.choice(odd) if rng.random() < 0.2 else
+                                 rng.choice(item.options).id if item.is_situational else rng.randint(1, 5))
+                       for item in pack.items if rng.random() < 0.9}
+            if rng.random() < 0.1:
+                answers["a_removed_question"] = "x"
+            assert rows.answers_text(answers) == reports.answers_text(pack, pack.items, answers, language)
