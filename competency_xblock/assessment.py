@@ -192,7 +192,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             pack = self.load_pack()
         except PackError:
             return (self.counted_result() or {}).get("level")
-        return (self.counted_result([self._rescored(pack, record) for record in self.results]) or {}).get("level")
+        return (self.rescored_counted_result(pack) or {}).get("level")
 
     # Read by Open edX's stock <conditional> block, e.g. <conditional sources="..." poll_answer="3">;
     # it compares str(value) (calling methods first) with the attribute's text.
@@ -229,7 +229,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
     def calculate_score(self) -> Score:
         """Rescore every kept attempt from its answers with today's key and cut scores."""
         pack = self.load_pack()
-        return self.score_for(self.counted_result([self._rescored(pack, record) for record in self.results]))
+        return self.score_for(self.rescored_counted_result(pack))
 
     def rescore(self, only_if_higher):
         """Publish a recomputed grade and keep it, unless ``only_if_higher`` and it is not higher."""
@@ -242,6 +242,10 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             self.set_score(new_score)
         self._publish_grade(new_score, only_if_higher)
         self.update_cohort_statistics()
+
+    def rescored_counted_result(self, pack: Pack) -> dict | None:
+        """The attempt that counts, every attempt rescored first with today's key and cut scores."""
+        return self.counted_result([self._rescored(pack, record) for record in self.results])
 
     def _rescored(self, pack: Pack, record: dict) -> dict:
         answers = self._valid_answers(pack, record.get("answers", {}))

@@ -4,7 +4,7 @@ rows for Open edX reports, and the data the mobile app reads.
 
 A mixin of :class:`~competency_xblock.assessment.CompetencyAssessmentBlock`; it uses
 the block's ``load_pack``, ``active_items``, ``language``, ``counted_result``,
-``_rescored``, ``attempts_left``, ``user_is_staff`` and ``ugettext``. The figures
+``rescored_counted_result``, ``attempts_left``, ``user_is_staff`` and ``ugettext``. The figures
 come from ``statistics`` and the rows and texts from ``reports``, both pure.
 
 Cohort statistics
@@ -78,7 +78,7 @@ class CompetencyStaffMixin(XBlockMixin):
         previous = self.statistics_counted or {}
         if previous.get("epoch") == stored["epoch"] and isinstance(previous.get("response"), dict):
             summary = statistics.remove_response(summary, previous["response"], items_meta)
-        record = self.counted_result([self._rescored(pack, record) for record in self.results])
+        record = self.rescored_counted_result(pack)
         response = reports.statistics_response(items, record) if record else None
         if response is not None:
             summary = statistics.add_response(summary, response, items_meta)
