@@ -129,9 +129,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         return pack.language_for(self.content_language or translation.get_language())
 
     def effective_cut_scores(self, pack: Pack) -> tuple[float, float]:
+        """The block's cut scores when set and valid (see ``authoring``), else the pack's."""
         cuts = self.cut_scores
-        if (isinstance(cuts, list) and len(cuts) == 2 and all(isinstance(c, (int, float)) for c in cuts)
-                and 0 <= cuts[0] < cuts[1] <= 100):
+        if cuts and not authoring.cut_score_problems(cuts):
             return (float(cuts[0]), float(cuts[1]))
         return pack.scoring.cut_scores
 

@@ -7,8 +7,7 @@ into a question context.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
+from . import authoring
 from .followups import is_in_page_anchor
 from .pack_model import Item, Pack, localize
 from .scoring import Result, lowered_and_raised, weakest_dimensions
@@ -19,14 +18,9 @@ CHART_BAR_WIDTH = 300
 
 
 def safe_href(url: str) -> str | None:
-    """``url`` if it is an http(s) URL or a site-relative path, else None."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if url.startswith("/") and not url.startswith("//"):
-        return url
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    """``url`` (stripped) if it is an http(s) URL or a path on this site, else None."""
+    url = url.strip() if isinstance(url, str) else url
+    return url if authoring.is_http_url(url) or authoring.is_site_path(url) else None
 
 
 def _lesson_href(url) -> str | None:
