@@ -8,13 +8,10 @@ into a question context.
 from __future__ import annotations
 
 from . import authoring
+from .charts import bar_chart
 from .followups import is_in_page_anchor
 from .pack_model import Item, Pack, localize
 from .scoring import Result, lowered_and_raised, weakest_dimensions
-
-CHART_BAR_HEIGHT = 28
-CHART_LABEL_WIDTH = 210
-CHART_BAR_WIDTH = 300
 
 
 def safe_href(url: str) -> str | None:
@@ -56,14 +53,7 @@ def question_context(pack: Pack, items: tuple[Item, ...], language: str, answers
 
 
 def _chart(dimensions: list[dict]) -> dict:
-    rows = []
-    for index, dimension in enumerate(dimensions):
-        percent = dimension["percent"] or 0
-        rows.append({**dimension, "y": index * CHART_BAR_HEIGHT,
-                     "width": round(CHART_BAR_WIDTH * percent / 100, 1),
-                     "text_y": index * CHART_BAR_HEIGHT + CHART_BAR_HEIGHT * 0.65})
-    return {"rows": rows, "height": len(rows) * CHART_BAR_HEIGHT, "label_width": CHART_LABEL_WIDTH,
-            "bar_width": CHART_BAR_WIDTH, "total_width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60}
+    return bar_chart(dimensions, [(d["percent"] or 0) / 100 for d in dimensions], label_width=210, value_room=60)
 
 
 def result_context(pack: Pack, result: Result, language: str, follow_ups: list[dict],

@@ -18,15 +18,13 @@ import json
 from typing import Callable, Iterable, Mapping
 
 from . import statistics
+from .charts import bar_chart
 from .pack_model import SCALE_MAX, SCALE_MIN, Item, Pack, localize
 from .scoring import AnswerError, clean_answer, item_points
 
 Gettext = Callable[[str], str]
 
 ANSWER_SEPARATOR = "; "
-LEVEL_CHART_BAR_HEIGHT = 28
-LEVEL_CHART_LABEL_WIDTH = 150
-LEVEL_CHART_BAR_WIDTH = 300
 
 
 def _identity(text: str) -> str:
@@ -232,18 +230,12 @@ def staff_context(report: Mapping, pack: Pack, items: Iterable[Item], language: 
         levels.append({"key": key, "name": text(info.name) if info else gettext("No level"),
                        "count": count, "share": _fixed(100 * count / learners, 0) if learners else ""})
     largest = max([level["count"] for level in levels] + [1])
-    chart_rows = [{**level, "y": index * LEVEL_CHART_BAR_HEIGHT,
-                   "text_y": index * LEVEL_CHART_BAR_HEIGHT + LEVEL_CHART_BAR_HEIGHT * 0.65,
-                   "width": round(LEVEL_CHART_BAR_WIDTH * level["count"] / largest, 1)}
-                  for index, level in enumerate(levels)]
     dimension_names = {dimension.id: text(dimension.name) for dimension in pack.dimensions}
     return {
         "learners": learners,
         "overall_mean": _fixed(report["overall_mean"], 1),
         "levels": levels,
-        "chart": {"rows": chart_rows, "height": len(chart_rows) * LEVEL_CHART_BAR_HEIGHT,
-                  "label_width": LEVEL_CHART_LABEL_WIDTH, "bar_width": LEVEL_CHART_BAR_WIDTH,
-                  "total_width": LEVEL_CHART_LABEL_WIDTH + LEVEL_CHART_BAR_WIDTH + 50},
+        "chart": bar_chart(levels, [level["count"] / largest for level in levels], label_width=150, value_room=50),
         "dimension_means": [{"name": dimension_names.get(key, key), "mean": _fixed(mean, 1)}
                             for key, mean in report["dimension_means"].items()],
         "items": [{"id": row["id"], "dimension": dimension_names.get(row["dimension"], row["dimension"]),
