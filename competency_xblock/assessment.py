@@ -15,7 +15,7 @@ from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
-from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.fields import Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 
@@ -112,7 +112,6 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
     raw_score = Dict(default={}, scope=Scope.user_state, help="The score that counts: raw_earned, raw_possible.")
     # A missing version means the first layout; see state_layout.
     state_version = Integer(default=1, scope=Scope.user_state)
-    has_completed = Boolean(default=False, scope=Scope.user_state)
 
     has_author_view = False
     completion_mode = XBlockCompletionMode.COMPLETABLE
@@ -382,7 +381,6 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         self.set_score(score)
         self._publish_grade(score, only_if_higher=self.retake_policy == "best")
         self.update_cohort_statistics(pack)
-        self.has_completed = True
         self.runtime.publish(self, "completion", {"completion": 1.0})
         self.runtime.publish(self, "competency_xblock.submitted",
                              {"level": record["level"], "overall": record["overall"], "attempt": len(self.results)})

@@ -203,5 +203,5 @@ class CompetencyStaffMixin(XBlockMixin):
             "attempts_used": len(self.results),
             "attempts_left": self.attempts_left(),
             "score": self.raw_score or None,
-            "completed": self.has_completed,
+            "completed": self.has_submitted_answer(),
         })
