@@ -23,6 +23,7 @@ venv: $(INSTALLED)
 migrate: venv
 	mkdir -p var
 	$(VENV)/bin/django-admin migrate --run-syncdb --verbosity 0
+	$(VENV)/bin/django-admin createcachetable
 
 dev: migrate  ## the workbench with the demo scenarios at http://127.0.0.1:8000/
 	$(VENV)/bin/django-admin runserver $(HOST):$(PORT)

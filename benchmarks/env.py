@@ -35,6 +35,7 @@ def setup_django() -> None:
     django.setup()
     from django.core.management import call_command
     call_command("migrate", run_syncdb=True, verbosity=0)
+    call_command("createcachetable")
 
 
 def poll_installed() -> bool:

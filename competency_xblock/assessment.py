@@ -19,7 +19,7 @@ from xblock.fields import Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 
-from . import authoring, followups, presenters, scoring, state_layout
+from . import attempt_claims, authoring, followups, presenters, scoring, state_layout, templates
 from .pack_loader import DEFAULT_LIBRARY, PackError
 from .pack_model import Pack
 from .services import RuntimeServicesMixin
@@ -178,19 +178,20 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         grading_mode = self.grading_mode  # read once: reports call this for every learner
         return max(records, key=lambda record: self.score_for(record, grading_mode).raw_earned)
 
-    def current_level(self) -> int | None:
+    def current_level(self, pack: Pack | None = None) -> int | None:
         """
         The learner's level now: that of the counted attempt, rescored from its answers with
         today's pack and cut scores (as the grade is), so a retake or a cut-score change opens
         and closes gates at once. None before any submission (or when no level was reached);
-        the stored level when the pack cannot be loaded.
+        the stored level when the pack cannot be loaded. ``pack``: the block's, when already loaded.
         """
         if not self.results:
             return None
-        try:
-            pack = self.load_pack()
-        except PackError:
-            return (self.counted_result() or {}).get("level")
+        if pack is None:
+            try:
+                pack = self.load_pack()
+            except PackError:
+                return (self.counted_result() or {}).get("level")
         return (self.rescored_counted_result(pack) or {}).get("level")
 
     # Read by Open edX's stock <conditional> block, e.g. <conditional sources="..." poll_answer="3">;
@@ -240,14 +241,15 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         if not only_if_higher or current is None or new_score.raw_earned > current.raw_earned:
             self.set_score(new_score)
         self._publish_grade(new_score, only_if_higher)
-        self.update_cohort_statistics()
 
     def rescored_counted_result(self, pack: Pack) -> dict | None:
         """The attempt that counts, every attempt rescored first with today's key and cut scores."""
-        return self.counted_result([self._rescored(pack, record) for record in self.results])
+        return self.counted_result([self.rescored(pack, record) for record in self.results])
 
-    def _rescored(self, pack: Pack, record: dict) -> dict:
-        answers = self._valid_answers(pack, record.get("answers", {}))
+    def rescored(self, pack: Pack, record: dict) -> dict:
+        """``record`` scored again from its answers with today's questions, key and cut scores."""
+        answers = record.get("answers")
+        answers = self._valid_answers(pack, answers if isinstance(answers, dict) else {})
         return self._result_record(pack, self.score_answers(pack, answers), answers, record.get("submitted_at"))
 
     def _valid_answers(self, pack: Pack, answers: dict) -> dict:
@@ -274,6 +276,11 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                                                                    "results": self.results})
         self.answers, self.results, self.state_version = state["answers"], state["results"], version
 
+    def mark_current_layout(self) -> None:
+        """Record that the saved state has the current layout; written only when it changes."""
+        if self.state_version != state_layout.CURRENT_VERSION:
+            self.state_version = state_layout.CURRENT_VERSION
+
     def student_view(self, context=None):
         self.upgrade_saved_state()
         try:
@@ -284,29 +291,38 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         latest = self.results[-1] if self.results else None
         show_form = latest is None or bool(self.answers)
         context = {
-            "block": self, "title": self.display_name,
+            "title": self.display_name,
             "anchor": followups.element_id("competency-assessment", self.scope_ids.usage_id),
             "intro": self.intro or presenters.localize_text(pack.definition, language, pack),
             "pack_name": presenters.localize_text(pack.name, language, pack),
-            "groups": presenters.question_context(pack, self.active_items(pack), language, self.answers),
             "show_form": show_form,
-            "result_html": self._render_result(pack, latest) if latest else "",
+            # A result page comes without the questions: its Retake button asks question_form for them.
+            "questions_html": self._render_questions(pack, language) if show_form else "",
+            "result_html": self._render_result(pack, latest, language) if latest else "",
             "language": language,
         }
-        fragment = Fragment(loader.render_django_template("static/html/assessment.html", context,
-                                                          i18n_service=self.runtime.service(self, "i18n")))
+        fragment = Fragment(templates.render("static/html/assessment.html", context,
+                                             self.runtime.service(self, "i18n")))
         fragment.add_css(loader.load_unicode("static/css/assessment.css"))
         self.add_javascript_catalog(fragment)
         fragment.add_javascript(loader.load_unicode("static/js/assessment.js"))
-        fragment.initialize_js("CompetencyAssessment", {"attempts_left": self.attempts_left()})
+        fragment.initialize_js("CompetencyAssessment")
         if self.user_is_staff():
             self.add_staff_section(fragment, pack)
         return fragment
 
-    def _render_result(self, pack: Pack, record: dict) -> str:
-        language = self.language(pack)
+    def _render_questions(self, pack: Pack, language: str) -> str:
+        groups = presenters.question_context(pack, self.active_items(pack), language, self.answers)
+        return templates.render("static/html/questions.html", {"groups": groups}, self.runtime.service(self, "i18n"))
+
+    def _render_result(self, pack: Pack, record: dict, language: str | None = None) -> str:
+        """The result page of ``record``, the latest attempt; ``language``: the block's, when known."""
+        language = language or self.language(pack)
         result = self.score_answers(pack, self._valid_answers(pack, record["answers"]))
-        follow_ups = authoring.usable_follow_ups(self.follow_up_lessons, result.level) + self.open_gate_lessons()
+        # The gates follow the counted attempt; of one attempt that is the one just scored.
+        counted_level = result.level if len(self.results) == 1 else self.current_level(pack)
+        follow_ups = (authoring.usable_follow_ups(self.follow_up_lessons, result.level)
+                      + self.open_gate_lessons(counted_level))
         context = presenters.result_context(pack, result, language, follow_ups,
                                             authoring.usable_extra_links(self.extra_links, result.level),
                                             self.active_items(pack))
@@ -316,16 +332,14 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                          "level": r.get("level"), "overall": None if r.get("overall") is None else round(r["overall"])}
                         for n, r in enumerate(self.results, start=1)],
         })
-        return loader.render_django_template("static/html/result.html", context,
-                                             i18n_service=self.runtime.service(self, "i18n"))
+        return templates.render("static/html/result.html", context, self.runtime.service(self, "i18n"))
 
-    def open_gate_lessons(self) -> list[dict]:
+    def open_gate_lessons(self, level: int | None) -> list[dict]:
         """
         Level gates beside this assessment (children of its parent) that follow it and that
-        the current level opens, as {"title", "url"}. Gates elsewhere in the course are not
-        searched: list those in the follow_up_lessons setting.
+        ``level`` (the current one, see ``current_level``) opens, as {"title", "url"}. Gates
+        elsewhere in the course are not searched: list those in the follow_up_lessons setting.
         """
-        level = self.current_level()
         parent = self.get_parent() if level else None
         if parent is None:
             return []
@@ -336,8 +350,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
     def _pack_error_fragment(self, error: PackError) -> Fragment:
         log.warning("Competency pack %r cannot be used: %s", self.pack_id, error)
         context = {"is_staff": self.user_is_staff(), "issues": [str(issue) for issue in error.issues[:20]]}
-        return Fragment(loader.render_django_template("static/html/pack_error.html", context,
-                                                      i18n_service=self.runtime.service(self, "i18n")))
+        return Fragment(templates.render("static/html/pack_error.html", context, self.runtime.service(self, "i18n")))
 
     # ----- handlers ------------------------------------------------------------------------------
 
@@ -352,13 +365,20 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             raise HandlerError(self.ugettext("You have used all your attempts."), 403)
 
     @json_handler
+    def question_form(self, data, suffix=""):
+        """The questions as HTML (saved draft answers checked), for a retake from the result page."""
+        pack = self._pack_or_refuse()
+        self._refuse_without_attempts()
+        return {"html": self._render_questions(pack, self.language(pack))}
+
+    @json_handler
     def save_answers(self, data, suffix=""):
         """Autosave: replace the draft with ``{"answers": {item id: option id or 1..5}}``."""
         pack = self._pack_or_refuse()
         self._refuse_without_attempts()
         answers = scoring.clean_answers({i.id: i for i in self.active_items(pack)}, data.get("answers"))
         self.answers = answers
-        self.state_version = state_layout.CURRENT_VERSION
+        self.mark_current_layout()
         return {"saved": len(answers)}
 
     @json_handler
@@ -373,17 +393,26 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             raise HandlerError(self.ugettext("Please answer every question before submitting ({count} left).")
                                .format(count=len(missing)))
         result = self.score_answers(pack, answers)
-        record = self._result_record(pack, result, answers, datetime.now(timezone.utc).isoformat())
-        self.results = self.results + [record]
-        self.answers = {}
-        self.state_version = state_layout.CURRENT_VERSION
-        score = self.score_for(self.counted_result())
-        self.set_score(score)
-        self._publish_grade(score, only_if_higher=self.retake_policy == "best")
-        self.update_cohort_statistics(pack)
-        self.runtime.publish(self, "completion", {"completion": 1.0})
-        self.runtime.publish(self, "competency_xblock.submitted",
-                             {"level": record["level"], "overall": record["overall"], "attempt": len(self.results)})
+        claim = attempt_claims.claim(self.scope_ids.usage_id, self.scope_ids.user_id, len(self.results),
+                                     self.results[-1].get("submitted_at") if self.results else None)
+        if claim is None:
+            raise HandlerError(self.ugettext("This attempt has just been submitted, perhaps from another tab. "
+                                             "Reload the page to see your result."), 409)
+        try:
+            record = self._result_record(pack, result, answers, datetime.now(timezone.utc).isoformat())
+            self.results = self.results + [record]
+            if self.answers:  # each field set is a write, even of an equal value
+                self.answers = {}
+            self.mark_current_layout()
+            score = self.score_for(self.counted_result())
+            self.set_score(score)
+            self._publish_grade(score, only_if_higher=self.retake_policy == "best")
+            self.runtime.publish(self, "completion", {"completion": 1.0})
+            self.runtime.publish(self, "competency_xblock.submitted", {
+                "level": record["level"], "overall": record["overall"], "attempt": len(self.results)})
+        except Exception:
+            attempt_claims.release(claim)  # nothing was kept: the learner may submit this attempt again
+            raise
         return {"level": record["level"], "attempts_left": self.attempts_left(),
                 "result_html": self._render_result(pack, record)}
 

@@ -32,20 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     report = commands.add_parser("report", help="write the learners' results stored by the workbench as CSV")
     report.add_argument("--scenario", help="only scenarios whose slug contains this text")
     report.add_argument("--output", help="the CSV file to write (default: standard output)")
-    rebuild = commands.add_parser("rebuild-stats", help="check and repair the cohort statistics stored by the "
-                                  "workbench (drift from concurrent submissions)")
-    rebuild.add_argument("usage_ids", nargs="*", help="assessment usage ids (default: every assessment)")
-    rebuild.add_argument("--check", action="store_true", help="only report drift; exit 1 when there is some")
-    rebuild.add_argument("--json", action="store_true", help="print the reports as JSON")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.paths)
     if args.command == "report":
         from . import workbench_report  # pylint: disable=import-outside-toplevel  # Django only when asked for
         return workbench_report.run(args.scenario, args.output)
-    if args.command == "rebuild-stats":
-        from . import workbench_stats  # pylint: disable=import-outside-toplevel  # Django only when asked for
-        return workbench_stats.main(args.usage_ids, check=args.check, as_json=args.json)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

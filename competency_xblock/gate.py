@@ -29,7 +29,7 @@ from xblock.utils.resources import ResourceLoader
 from xblock.utils.studio_editable import StudioContainerXBlockMixin, StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from . import followups
+from . import followups, templates
 from .assessment import CompetencyAssessmentBlock
 from .services import RuntimeServicesMixin
 
@@ -211,8 +211,8 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
             # a locked or broken gate renders no child at all: nothing of their content reaches the page
             "children": self._render_children(context, fragment) if state in ("open", "staff") else [],
         }
-        fragment.add_content(loader.render_django_template("static/html/gate.html", template_context,
-                                                           i18n_service=self.runtime.service(self, "i18n")))
+        fragment.add_content(templates.render("static/html/gate.html", template_context,
+                                              self.runtime.service(self, "i18n")))
         fragment.add_css(loader.load_unicode("static/css/gate.css"))
         return fragment
 

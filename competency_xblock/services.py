@@ -1,9 +1,11 @@
-"""What both blocks ask of the runtime's services: translations and the staff flag."""
+"""What both blocks ask of the runtime's services: translations, the staff flag, learners' saved state."""
 import functools
 import json
 
 from webob import Response
 from xblock.core import XBlock, XBlockMixin
+
+from . import openedx_platform
 
 
 def staff_only(handler):
@@ -21,8 +23,12 @@ def staff_only(handler):
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("user_state_client")
 class RuntimeServicesMixin(XBlockMixin):
-    """``ugettext`` through the ``i18n`` service, ``user_is_staff`` the way Open edX reports it."""
+    """
+    ``ugettext`` through the ``i18n`` service, ``user_is_staff`` the way Open edX reports
+    it, and ``user_state_client``: every learner's saved state of a block.
+    """
 
     # Open edX compiles the block's djangojs catalogue into this global (OEP-58).
     i18n_js_namespace = "CompetencyXBlockI18N"
@@ -44,3 +50,16 @@ class RuntimeServicesMixin(XBlockMixin):
             return False
         user = user_service.get_current_user()
         return bool(user and user.opt_attrs.get("edx-platform.user_is_staff"))
+
+    def user_state_client(self):
+        """
+        Read access to every learner's saved state of this block, or None where there is none.
+
+        The object has ``iter_all_for_block(usage_key)``, yielding records with ``username``
+        and ``state`` (a dict of the learner's field values), as edx-platform's
+        ``XBlockUserStateClient`` does. It is the runtime's ``user_state_client`` service
+        when it offers one (the workbench demo does: ``workbench_store``); in Open edX,
+        which has no such service, it is the LMS's own client (``openedx_platform``).
+        """
+        client = self.runtime.service(self, "user_state_client")
+        return client if client is not None else openedx_platform.user_state_client()

@@ -1,42 +1,35 @@
 """
-The assessment's instructor side: cohort statistics, the staff view and its CSV,
+The assessment's instructor side: cohort figures, the staff view and its CSV,
 rows for Open edX reports, and the data the mobile app reads.
 
 A mixin of :class:`~competency_xblock.assessment.CompetencyAssessmentBlock`; it uses
 the block's ``load_pack``, ``active_items``, ``language``, ``counted_result``,
-``rescored_counted_result``, ``attempts_left``, ``user_is_staff`` and ``ugettext``. The figures
+``rescored``, ``attempts_left``, ``user_state_client``, ``user_is_staff`` and ``ugettext``. The figures
 come from ``statistics`` and the rows and texts from ``reports``, both pure.
 
-Cohort statistics
-    ``cohort_statistics`` (``Scope.user_state_summary``) holds sufficient statistics,
-    so the staff view reads one small dict whatever the cohort's size. Each learner
-    counts once, with the attempt that counts for the grade under ``retake_policy``
-    (best or latest), scored with the current key and cut scores: the cohort figures
-    then describe the grades instructors see. The learner's own ``statistics_counted``
-    keeps the response exactly as it was added, so a retake or a rescore first takes
-    it out again and then adds the new one. Sufficient statistics can only be updated
-    with the item metadata they were built with; when the questions change (pack
-    version, Studio overrides) the figures restart with the next submission, and the
-    staff view says since when they run. Updates are read-modify-write on one shared
-    value, and neither the LMS nor the workbench offers an atomic update for XBlock
-    fields: under concurrent submissions many updates are lost (165 of 200 in the
-    load test). Each learner's ``statistics_counted`` is written by that learner only
-    and is never lost, so the figures are rebuilt from those records by
-    ``aggregate_repair`` (``competency-xblock rebuild-stats`` in the workbench).
+Cohort figures
+    Worked out when staff ask for them, from every learner's saved results: each
+    learner counts once, with the attempt that counts for the grade under
+    ``retake_policy`` (best or latest), rescored with today's questions, key and cut
+    scores, so the figures describe the grades instructors see. Nothing shared is
+    written when a learner submits: a running total in one shared field
+    (``Scope.user_state_summary``) lost 165 of 200 updates under concurrent
+    submissions in the load test, because no runtime offers an atomic update of an
+    XBlock field. The learners' states come from the runtime's user state client
+    (``services.RuntimeServicesMixin.user_state_client``), the source of Open edX's
+    own problem responses report.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import datetime, timezone
 
 from webob import Response
 from xblock.core import XBlock, XBlockMixin
-from xblock.fields import Dict, Scope
 from xblock.utils.resources import ResourceLoader
 
-from . import reports, state_layout, statistics
+from . import reports, state_layout, statistics, templates
 from .pack_loader import PackError
 from .services import staff_only
 
@@ -48,66 +41,46 @@ def _json_response(payload, status: int = 200) -> Response:
 
 
 class CompetencyStaffMixin(XBlockMixin):
-    """Cohort statistics, the staff view, the statistics CSV, report rows and mobile data."""
+    """Cohort figures, the staff view, the statistics CSV, report rows and mobile data."""
 
-    cohort_statistics = Dict(
-        default={}, scope=Scope.user_state_summary,
-        help="Sufficient statistics of every learner's counted attempt: "
-             '{"signature", "epoch", "since", "summary"} (see competency_xblock.statistics).')
-    statistics_counted = Dict(
-        default={}, scope=Scope.user_state,
-        help='This learner\'s response as counted in cohort_statistics: {"epoch", "response"}.')
+    # ----- cohort figures ------------------------------------------------------------------------
 
-    # ----- statistics upkeep ---------------------------------------------------------------------
-
-    def _statistics_items(self, pack):
-        items_meta = reports.statistics_items(self.active_items(pack))
-        return items_meta, reports.items_signature(pack.id, items_meta)
-
-    def update_cohort_statistics(self, pack=None) -> None:
-        """Count this learner's counted attempt in the cohort figures, replacing what was counted before."""
-        pack = pack or self.load_pack()
+    def cohort_report(self, pack) -> dict | None:
+        """
+        The figures of ``statistics.report`` over every learner who submitted, for today's
+        questions; None when the runtime gives no access to the learners' states.
+        """
+        client = self.user_state_client()
+        if client is None:
+            return None
         items = self.active_items(pack)
-        items_meta, signature = self._statistics_items(pack)
-        stored = self.cohort_statistics or {}
-        if stored.get("signature") != signature or not isinstance(stored.get("summary"), dict):
-            since = datetime.now(timezone.utc).isoformat()
-            stored = {"signature": signature, "epoch": f"{signature}@{since}", "since": since,
-                      "summary": statistics.empty_summary()}
-        summary = stored["summary"]
-        previous = self.statistics_counted or {}
-        if previous.get("epoch") == stored["epoch"] and isinstance(previous.get("response"), dict):
-            summary = statistics.remove_response(summary, previous["response"], items_meta)
-        record = self.rescored_counted_result(pack)
-        response = reports.statistics_response(items, record) if record else None
-        if response is not None:
-            summary = statistics.add_response(summary, response, items_meta)
-        self.cohort_statistics = {**stored, "summary": summary}
-        self.statistics_counted = {"epoch": stored["epoch"], "response": response} if response else {}
+        items_meta = reports.statistics_items(items)
+        responses = []
+        for user_state in client.iter_all_for_block(self.scope_ids.usage_id):
+            records = state_layout.saved_results(user_state.state)
+            if records:
+                counted = self.counted_result([self.rescored(pack, record) for record in records])
+                responses.append(reports.statistics_response(items, counted))
+        summary = statistics.summarize(responses, items_meta)
+        return statistics.report(summary, items_meta, [dimension.id for dimension in pack.dimensions])
 
-    def cohort_report(self, pack) -> tuple[dict, str | None]:
-        """The figures of ``statistics.report`` for today's questions, and since when they run."""
-        items_meta, signature = self._statistics_items(pack)
-        stored = self.cohort_statistics or {}
-        current = stored.get("signature") == signature and isinstance(stored.get("summary"), dict)
-        summary = stored["summary"] if current else statistics.empty_summary()
-        figures = statistics.report(summary, items_meta, [dimension.id for dimension in pack.dimensions])
-        return figures, stored.get("since") if current else None
+    def _cohort_unavailable(self) -> str:
+        return self.ugettext("Cohort figures are not available here: this platform does not let the block "
+                             "read the learners' saved results.")
 
     # ----- staff view ----------------------------------------------------------------------------
 
     def add_staff_section(self, fragment, pack) -> None:
         """Append the cohort figures to ``fragment``; call it only for staff."""
-        figures, since = self.cohort_report(pack)
-        context = reports.staff_context(figures, pack, self.active_items(pack), self.language(pack),
-                                        self.ugettext)
-        context.update({
-            "since": (since or "")[:10],
-            "retake_policy": self.retake_policy,
-            "csv_url": self.runtime.handler_url(self, "staff_statistics_csv"),
-        })
-        fragment.add_content(loader.render_django_template("static/html/staff.html", context,
-                                                           i18n_service=self.runtime.service(self, "i18n")))
+        figures = self.cohort_report(pack)
+        if figures is None:
+            context = {"unavailable": self._cohort_unavailable()}
+        else:
+            context = reports.staff_context(figures, pack, self.active_items(pack), self.language(pack),
+                                            self.ugettext)
+            context.update({"retake_policy": self.retake_policy,
+                            "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
+        fragment.add_content(templates.render("static/html/staff.html", context, self.runtime.service(self, "i18n")))
         fragment.add_css(loader.load_unicode("static/css/staff.css"))
 
     @XBlock.handler
@@ -118,7 +91,9 @@ class CompetencyStaffMixin(XBlockMixin):
             pack = self.load_pack()
         except PackError:
             return _json_response({"error": self.ugettext("This assessment is not available right now.")}, 503)
-        figures, _since = self.cohort_report(pack)
+        figures = self.cohort_report(pack)
+        if figures is None:
+            return _json_response({"error": self._cohort_unavailable()}, 503)
         buffer = io.StringIO()
         csv.writer(buffer).writerows(statistics.report_rows(figures))
         response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
@@ -143,21 +118,29 @@ class CompetencyStaffMixin(XBlockMixin):
         if limit_responses is not None and limit_responses <= 0:
             return
         items, language = self.active_items(pack), self.language(pack)
-        rows = reports.ReportRows(pack, items, language, self.ugettext)
+        row = reports.ReportRows(pack, items, language, self.ugettext).row
+        # The attempt that counts, as counted_result picks it, but with the two fields read once
+        # per report: reading an XBlock field costs more than scoring the attempts it decides.
+        latest, grading_mode, score_for = self.retake_policy == "latest", self.grading_mode, self.score_for
+
+        def score(record):
+            return score_for(record, grading_mode).raw_earned
+
         count = 0
-        for user_state in user_state_iterator:
-            state = user_state.state if isinstance(user_state.state, dict) else {}
-            records = [r for r in state.get("results") or [] if isinstance(r, dict)]
-            try:  # stored state may predate the current layout; read it as the block would
-                records = state_layout.upgrade(state.get("state_version"), {"results": records})[1]["results"]
-            except (ValueError, KeyError, TypeError, AttributeError):
-                pass  # a layout newer than this code, or an odd record: report it as stored
+        for user_state in user_state_iterator:  # this loop runs for every learner of a course
+            records = state_layout.saved_results(user_state.state)  # also upgrades an older layout
             if not records:
                 continue
-            counted = self.counted_result(records)
-            number = next(n for n, record in enumerate(records, start=1) if record is counted)
-            raw_score = state.get("raw_score") if isinstance(state.get("raw_score"), dict) else {}
-            yield user_state.username, rows.row(counted, len(records), number, raw_score)
+            if len(records) == 1 or latest:
+                counted, number = records[-1], len(records)
+            else:
+                try:
+                    counted = max(records, key=score)
+                except (TypeError, ValueError):  # a score that is no number, in odd stored state
+                    counted = records[-1]
+                number = next(n for n, record in enumerate(records, start=1) if record is counted)
+            raw_score = user_state.state.get("raw_score")
+            yield user_state.username, row(counted, len(records), number, raw_score if isinstance(raw_score, dict) else {})
             count += 1
             if limit_responses is not None and count >= limit_responses:
                 return

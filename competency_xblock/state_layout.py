@@ -51,3 +51,23 @@ def upgrade(version: int | None, state: dict) -> tuple[int, dict]:
         state = STEPS[version](state)
         version += 1
     return version, state
+
+
+def saved_results(state) -> list[dict]:
+    """
+    The kept attempts in a learner's stored state (a dict of field values), in the current layout.
+
+    Read defensively, as reports and cohort figures must not stop at one odd record: a
+    state that is not a dict, or results that are not a list, give no attempts; records
+    that are not dicts are skipped; a layout newer than this code, or a record an upgrade
+    step cannot read, is returned as stored.
+    """
+    if not isinstance(state, dict) or not isinstance(state.get("results"), list):
+        return []
+    records = [record for record in state["results"] if isinstance(record, dict)]
+    if not records or state.get("state_version") == CURRENT_VERSION:
+        return records
+    try:
+        return upgrade(state.get("state_version"), {"results": records})[1]["results"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return records

@@ -56,6 +56,14 @@ def add_response(summary, response, items):
     return _tidy(_combine(summary, _contribution(response, items), 1))
 
 
+def summarize(responses, items):
+    """Return the summary of all `responses`, as if each were added in turn with `add_response`."""
+    total = empty_summary()
+    for response in responses:
+        _accumulate(total, _contribution(response, items))
+    return _tidy(total)
+
+
 def remove_response(summary, response, items):
     """
     Return a new summary without `response`, which must have been added with the same `items`.
@@ -200,6 +208,15 @@ def _combine(a, b, sign):
         else:
             result[key] = (x or 0) + sign * (y or 0)
     return result
+
+
+def _accumulate(into, part):
+    """Add the leaves of `part` to those of `into`, in place (a new leaf starts from 0)."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            _accumulate(into.setdefault(key, {}), value)
+        else:
+            into[key] = into.get(key, 0) + value
 
 
 def _tidy(summary):

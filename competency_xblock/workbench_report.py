@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections import namedtuple
 from typing import TextIO
 
 from . import workbench_store
@@ -22,18 +21,8 @@ from .workbench_store import WorkbenchStoreError
 
 FIXED_COLUMNS = ["username", "scenario", "block", "title"]
 
-# The shape of edx-platform's xblock_user_state client records.
-UserState = namedtuple("UserState", ["username", "block_key", "state", "updated", "scope"])
-
-
 class ReportError(Exception):
     """The report cannot be made; the message says why and what to do."""
-
-
-def _states(usage_id: str):
-    """The stored learner states of ``usage_id`` as the platform's user state client yields them."""
-    for stored in workbench_store.learner_states(usage_id):
-        yield UserState(stored.user_id, usage_id, stored.state, stored.created, "user_state")
 
 
 def _assessments(scenario: str | None) -> list[tuple[str, str]]:
@@ -52,7 +41,7 @@ def report_rows(scenario: str | None = None) -> list[dict]:
     for slug, usage_id in _assessments(scenario):
         block = workbench_store.block_for(usage_id)
         try:
-            learner_rows = list(block.generate_report_data(_states(usage_id)))
+            learner_rows = list(block.generate_report_data(workbench_store.user_states(usage_id)))
         except NotImplementedError as error:
             print(f"{usage_id}: skipped ({error})", file=sys.stderr)
             continue

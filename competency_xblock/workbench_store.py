@@ -3,9 +3,9 @@ Read access to the competency assessments stored by the XBlock SDK workbench.
 
 The workbench keeps every field of every block in one table,
 ``workbench.models.XBlockState``: one row per (scope, scope id, user), the fields as
-a JSON object in ``state``. The commands that work on that database
-(``competency-xblock report`` in ``workbench_report`` and ``competency-xblock
-rebuild-stats`` in ``workbench_stats``) read it only through this module.
+a JSON object in ``state``. The ``competency-xblock report`` command (``workbench_report``) and the
+demo's ``user_state_client`` service (``WorkbenchUserStateClient``, which the staff
+view's cohort figures read) reach that table only through this module.
 
 Nothing here loads the workbench scenarios: loading them rewrites the blocks' stored
 settings, and would reset what the commands are meant to read. Blocks are built from
@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import namedtuple
 from typing import Iterator, NamedTuple
 
 BLOCK_TYPE = "competency_assessment"
@@ -36,6 +37,10 @@ class StoredState(NamedTuple):
     user_id: str
     state: object  # whatever JSON the row holds; the workbench writes an object
     created: object  # datetime the row was created (the workbench never updates it)
+
+
+# The shape of the records edx-platform's XBlockUserStateClient yields.
+UserState = namedtuple("UserState", ["username", "block_key", "state", "updated", "scope"])
 
 
 def setup_django() -> None:
@@ -113,3 +118,22 @@ def block_for(usage_id: str, user_id: str | None = None):
     definition_id = usage_id.rsplit(".u", 1)[0]
     return runtime.construct_xblock_from_class(runtime.load_block_type(BLOCK_TYPE),
                                                ScopeIds(user_id, BLOCK_TYPE, definition_id, usage_id))
+
+
+def user_states(usage_id: str) -> Iterator[UserState]:
+    """The learners' stored states of ``usage_id`` in the shape of the platform's user state client."""
+    for stored in learner_states(usage_id):
+        yield UserState(stored.user_id, usage_id, stored.state, stored.created, "user_state")
+
+
+class WorkbenchUserStateClient:
+    """
+    The ``user_state_client`` service of the workbench demo (``workbench_demo.settings``).
+
+    Like edx-platform's ``XBlockUserStateClient``, it reads every learner's state of a
+    block; here from the workbench's ``XBlockState`` table, streamed, by user id.
+    """
+
+    def iter_all_for_block(self, block_key, scope=None) -> Iterator[UserState]:  # pylint: disable=unused-argument
+        """Every learner's user state of the block ``block_key`` (``scope`` is always user state here)."""
+        return user_states(str(block_key))

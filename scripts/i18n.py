@@ -156,7 +156,9 @@ def problems() -> list[str]:
 
 
 def _translations(catalog: Catalog) -> dict:
-    return {message.id: message.string for message in catalog if message.id and not message.fuzzy}
+    def plain(value):  # a plural's id and strings read from a .mo come as lists; from a .po, as tuples
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+    return {plain(message.id): plain(message.string) for message in catalog if message.id and not message.fuzzy}
 
 
 def main(argv: list[str]) -> int:

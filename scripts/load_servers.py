@@ -21,7 +21,6 @@ parent), as is the browser tests' runserver workbench.
 from __future__ import annotations
 
 import glob
-import json
 import os
 import pwd
 import signal
@@ -140,12 +139,3 @@ class Workbench(WorkbenchProcess):
         return [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "scripts" / "gunicorn_workbench.py"),
                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
                 "--timeout", "120", "--graceful-timeout", "10", "workbench.wsgi:application"]
-
-    def rebuild_stats(self, usage_id: str, check: bool) -> dict:
-        """``competency-xblock rebuild-stats`` on the workbench's database; its JSON report of the block."""
-        args = ["-m", "competency_xblock.cli", "rebuild-stats", "--json", usage_id] + (["--check"] if check else [])
-        done = self.run(*args)
-        if done.returncode not in (0, 1):
-            raise RuntimeError(f"rebuild-stats failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-        (report,) = json.loads(done.stdout)
-        return report

@@ -11,14 +11,18 @@ and stops both when it ends, also on failure or Ctrl-C. Then:
 1. every learner opens the assessment scenario (its usage id and CSRF cookie come from the
    page); when all pages are loaded, every learner at once autosaves half of their answers
    and submits them all; answers are a seeded mix of weak, middling and strong learners;
-2. every learner's result is read back (``student_view_user_state``) and compared with
-   the level ``competency_xblock.scoring`` gives the same answers;
-3. the staff aggregates (the staff CSV) are compared with the true level counts, before
-   and after ``competency-xblock rebuild-stats`` repairs them from the learners' records.
+2. every learner at once sends the same submit twice at once (a double click): of two
+   submits that read the same saved state one is kept and the other is refused with 409;
+   two that did not overlap are both kept, as a retake;
+3. every learner's results are read back (``student_view_user_state``): as many kept
+   attempts as submits answered 200, the level ``competency_xblock.scoring`` gives the
+   same answers;
+4. the staff aggregates (the staff CSV) are compared with the true level counts.
 
-It prints a table and exits 0 when there were no failed requests, no lost or wrong
-results, and the staff aggregates are exact after the repair. Every request has a time
-limit, every phase a deadline, and each learner makes a fixed number of requests.
+It prints a table and exits 0 when there were no failed requests (a 409 in step 2 is an
+answer, not a failure), no lost or wrong results, and exact staff aggregates. Every
+request has a time limit, every phase a deadline, and each learner makes a fixed number
+of requests.
 """
 from __future__ import annotations
 
@@ -68,7 +72,9 @@ class Plan:
 class Outcome:
     """What happened to one learner."""
     errors: list = field(default_factory=list)
-    submitted_level: object = None
+    submitted_levels: list = field(default_factory=list)  # the level each submit answered 200 with
+    submits_kept: int = 0      # submits answered 200: each must be a kept attempt
+    submits_refused: int = 0   # submits answered 409, as the second of two at once
     stored_level: object = None
     results_stored: int | None = None
 
@@ -124,10 +130,11 @@ class Load:
         self.outcomes = {plan.learner: Outcome() for plan in plans}
         self.usage_id: str | None = None
         self.timed_out = False
-        self.latency = {"page": [], "save": [], "submit": [], "readback": []}
+        self.latency = {"page": [], "save": [], "submit": [], "double submit": [], "readback": []}
 
-    async def _request(self, client: httpx.AsyncClient, kind: str, learner: str, method: str, url: str, **kwargs):
-        """One request; a failure is recorded for the learner and returns None."""
+    async def _request(self, client: httpx.AsyncClient, kind: str, learner: str, method: str, url: str,
+                       answers=(200,), **kwargs):
+        """One request; a failure (an error, or a status not in ``answers``) is recorded and returns None."""
         started = time.perf_counter()
         try:
             response = await client.request(method, url, **kwargs)
@@ -135,7 +142,7 @@ class Load:
             self.outcomes[learner].errors.append(f"{kind}: {type(error).__name__}: {error}")
             return None
         self.latency[kind].append(time.perf_counter() - started)
-        if response.status_code != 200:
+        if response.status_code not in answers:
             self.outcomes[learner].errors.append(f"{kind}: HTTP {response.status_code}: {response.text[:200]}")
             return None
         return response
@@ -168,7 +175,24 @@ class Load:
         submitted = await self._request(client, "submit", plan.learner, "POST", url, params=params, headers=headers,
                                         content=json.dumps({"answers": plan.answers}))
         if submitted is not None:
-            self.outcomes[plan.learner].submitted_level = submitted.json().get("level")
+            self.outcomes[plan.learner].submitted_levels.append(submitted.json().get("level"))
+            self.outcomes[plan.learner].submits_kept += 1
+
+    async def double_submit(self, client: httpx.AsyncClient, plan: Plan):
+        """The same submit twice at once, as a double click sends it."""
+        headers = {"X-CSRFToken": client.cookies.get("csrftoken", ""), "Content-Type": "application/json"}
+        url, params = self._handler(plan.learner, "submit")
+        body = json.dumps({"answers": plan.answers})
+        outcome = self.outcomes[plan.learner]
+        responses = await asyncio.gather(*(
+            self._request(client, "double submit", plan.learner, "POST", url, answers=(200, 409), params=params,
+                          headers=headers, content=body) for _ in range(2)))
+        for response in filter(None, responses):
+            if response.status_code == 200:
+                outcome.submits_kept += 1
+                outcome.submitted_levels.append(response.json().get("level"))
+            else:
+                outcome.submits_refused += 1
 
     async def read_back(self, client: httpx.AsyncClient, plan: Plan, gate: asyncio.Semaphore):
         async with gate:
@@ -182,7 +206,7 @@ class Load:
     async def run(self, scenario_path: str, deadline: float):
         # A fresh connection per request: gunicorn drops idle keep-alive connections after two
         # seconds, and a request racing that close would fail for reasons that are not the block's.
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=0)
+        limits = httpx.Limits(max_connections=2, max_keepalive_connections=0)
         async with contextlib.AsyncExitStack() as stack:
             clients = {plan.learner: await stack.enter_async_context(
                 httpx.AsyncClient(base_url=self.base_url, timeout=REQUEST_TIMEOUT, limits=limits))
@@ -204,6 +228,7 @@ class Load:
             if not ready:
                 return
             await phase(self.save_and_submit(clients[plan.learner], plan) for plan in ready)
+            await phase(self.double_submit(clients[plan.learner], plan) for plan in ready)
             gate = asyncio.Semaphore(READBACK_PARALLEL)
             await phase(self.read_back(clients[plan.learner], plan, gate) for plan in ready)
 
@@ -232,37 +257,35 @@ def scenario_path(base_url: str) -> str:
 
 # ----- report ------------------------------------------------------------------------------------------------------
 
-def _drift_text(expected: dict, staff: dict, cli: dict) -> str:
+def _drift_text(expected: dict, staff: dict) -> str:
     differences = {"learners": staff["learners"] - expected["learners"]}
     differences.update({f"level {k}": staff["levels"][k] - expected["levels"][k] for k in expected["levels"]})
-    drift = cli["drift"]
-    if drift["exact"] and not any(differences.values()):
+    if not any(differences.values()):
         return "none (exact)"
-    return (", ".join(f"{name} {value:+d}" for name, value in differences.items() if value or name == "learners")
-            + f"; rebuild-stats found {len(drift['item_responses'])} item counts and {drift['sums_off']} sums off")
+    return ", ".join(f"{name} {value:+d}" for name, value in differences.items() if value or name == "learners")
 
 
 def report_table(result: dict) -> str:
-    expected, back = result["expected"], result["read_back"]
-    before, after = result["staff_before"], result["staff_after"]
+    expected, back, staff = result["expected"], result["read_back"], result["staff"]
+    double = result["double_submits"]
     lines = [
         f"Load test: {result['learners']} learners, gunicorn {result['workers']} workers x {result['threads']} "
         f"threads, PostgreSQL on 127.0.0.1, {result['seconds']:.1f} s",
-        f"{'':22}{'expected':>10}{'read back':>11}{'staff before':>14}{'staff after':>13}",
-        f"{'learners':22}{expected['learners']:>10}{back['learners']:>11}{before['learners']:>14}"
-        f"{after['learners']:>13}",
+        f"{'':22}{'expected':>10}{'read back':>11}{'staff view':>12}",
+        f"{'learners':22}{expected['learners']:>10}{back['learners']:>11}{staff['learners']:>12}",
     ]
     for key in ("1", "2", "3", "none"):
-        if key == "none" and not any(x["levels"].get("none") for x in (expected, back, before, after)):
+        if key == "none" and not any(x["levels"].get("none") for x in (expected, back, staff)):
             continue
         lines.append(f"{'level ' + key:22}{expected['levels'][key]:>10}{back['levels'][key]:>11}"
-                     f"{before['levels'][key]:>14}{after['levels'][key]:>13}")
+                     f"{staff['levels'][key]:>12}")
     lines += [
         f"errors (failed requests)  {result['errors']}",
-        f"lost results              {result['lost']}",
+        f"lost results              {result['lost']} (of {result['submits_kept']} submits answered 200)",
         f"wrong levels              {result['wrong']}",
-        f"aggregate drift before repair: {result['drift_before_text']}",
-        f"aggregate drift after repair:  {result['drift_after_text']}",
+        f"double submits            {double['pairs']} pairs sent at once: {double['refused']} refused (409) as the "
+        f"second of a race, {double['both_kept']} pairs both kept (no overlap)",
+        f"aggregate drift           {result['drift_text']}",
         f"{'latency':22}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}",
     ]
     for kind, figures in result["latency_ms"].items():
@@ -270,7 +293,7 @@ def report_table(result: dict) -> str:
         p95 = "-" if figures["p95"] is None else f"{figures['p95']:.0f}"
         lines.append(f"{kind:22}{figures['n']:>6}{p50:>10}{p95:>10}")
     lines.append(f"verdict: {'PASS' if result['passed'] else 'FAIL'} (target: 0 errors, 0 lost, 0 wrong, "
-                 "exact aggregates after repair)")
+                 "exact aggregates)")
     if result["error_samples"]:
         lines.append("first errors: " + "; ".join(result["error_samples"]))
     return "\n".join(lines)
@@ -291,38 +314,37 @@ def run(learners: int, workers: int, threads: int, seed: int, deadline_seconds: 
         usage_id = load.usage_id
         if usage_id is None:
             raise RuntimeError("no learner could open the scenario:\n" + workbench.log())
-        staff_before = staff_aggregates(workbench.base_url, path, usage_id)
-        cli_before = workbench.rebuild_stats(usage_id, check=True)
-        workbench.rebuild_stats(usage_id, check=False)
-        staff_after = staff_aggregates(workbench.base_url, path, usage_id)
-        cli_after = workbench.rebuild_stats(usage_id, check=True)
+        staff = staff_aggregates(workbench.base_url, path, usage_id)
     outcomes = [load.outcomes[plan.learner] for plan in plans]
     expected = {"learners": len(plans), "levels": level_counts(plan.expected_level for plan in plans)}
     stored = [o for o in outcomes if o.results_stored]
     read_back = {"learners": len(stored), "levels": level_counts(o.stored_level for o in stored)}
-    lost = sum(1 for o in outcomes if not o.results_stored)
+    # a learner whose submits answered 200 more often than attempts were kept lost results
+    lost = sum(max(o.submits_kept - (o.results_stored or 0), 0) for o in outcomes)
     wrong = sum(1 for plan, o in zip(plans, outcomes)
                 if o.results_stored and (o.stored_level != plan.expected_level
-                                         or o.submitted_level != plan.expected_level))
+                                         or set(o.submitted_levels) != {plan.expected_level}))
     errors = [f"{plan.learner}: {error}" for plan, o in zip(plans, outcomes) for error in o.errors]
     if load.timed_out:
         errors.append(f"the deadline of {deadline_seconds:g} s passed before every request was answered")
-    exact_after = staff_after == expected and cli_after["drift"]["exact"]
+    errors += [f"{plan.learner}: {o.results_stored} attempts kept, {o.submits_kept} submits answered 200"
+               for plan, o in zip(plans, outcomes) if (o.results_stored or 0) > o.submits_kept]
+    exact = staff == expected
+    refused = sum(o.submits_refused for o in outcomes)
     result = {
         "learners": learners, "workers": workers, "threads": threads, "seed": seed,
         "seconds": time.monotonic() - started,
-        "expected": expected, "read_back": read_back, "staff_before": staff_before, "staff_after": staff_after,
+        "expected": expected, "read_back": read_back, "staff": staff,
         "errors": len(errors), "error_samples": errors[:5], "lost": lost, "wrong": wrong,
-        "rebuild_before": cli_before, "rebuild_after": cli_after,
-        "drift_before_text": _drift_text(expected, staff_before, cli_before),
-        "drift_after_text": _drift_text(expected, staff_after, cli_after),
-        "aggregates_exact_before": staff_before == expected and cli_before["drift"]["exact"],
-        "aggregates_exact_after": exact_after,
+        "submits_kept": sum(o.submits_kept for o in outcomes),
+        "double_submits": {"pairs": len(outcomes), "refused": refused,
+                           "both_kept": sum(1 for o in outcomes if o.submits_kept == 3)},
+        "drift_text": _drift_text(expected, staff), "aggregates_exact": exact,
         "latency_ms": {kind: {"n": len(values), "p50": _ms(percentile(values, 0.50)),
                               "p95": _ms(percentile(values, 0.95))}
                        for kind, values in load.latency.items()},
     }
-    result["passed"] = not errors and not lost and not wrong and exact_after
+    result["passed"] = not errors and not lost and not wrong and exact
     return result
 
 

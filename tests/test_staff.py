@@ -12,11 +12,15 @@ import io
 import math
 import re
 import statistics as pystats
+import sys
+import types
 
 import pytest
 import webob
 
+from competency_xblock import openedx_platform
 from competency_xblock.assessment import CompetencyAssessmentBlock
+from competency_xblock.workbench_store import WorkbenchUserStateClient
 from competency_xblock.pack_loader import PackLibrary
 
 from .conftest import PACKS
@@ -253,11 +257,54 @@ def test_identical_answers_give_zero_variance(db, mini_library):
     assert "Too easy" in html
 
 
-def test_changed_questions_restart_the_figures(cohort, monkeypatch):
+def test_changed_questions_are_counted_from_everyones_saved_answers(cohort, monkeypatch):
     staff, usage_id = cohort
     monkeypatch.setattr(CompetencyAssessmentBlock, "active_items",
                         lambda self, pack: tuple(item for item in pack.items if item.id != "c_self"))
     html = staff_html(staff, usage_id)
-    assert "0 learners have submitted." in html and "c_self" not in html
-    submit("u1", usage_id, {k: v for k, v in COHORT["u1"].items() if k != "c_self"})
-    assert "1 learner has submitted." in staff_html(staff, usage_id)
+    # every learner still counts, scored on the questions asked today; c_self is gone from the table
+    assert "5 learners have submitted." in html and 'data-item="c_self"' not in html
+    assert cell(html, 'data-item="c_scene"', "ca-staff-p") == f"{sum(POINTS['calm']['c_scene']) / 15:.2f}"
+
+
+def test_figures_need_the_runtimes_user_state_client(cohort):
+    staff, usage_id = cohort
+    del staff.runtime._services["user_state_client"]  # a runtime without one (and not the LMS)
+    html = staff_html(staff, usage_id)
+    assert "Cohort figures are not available here" in html and "learners have submitted" not in html
+    status, body = download(staff, usage_id)
+    assert status == 503 and "not available" in body["error"]
+
+
+class StandInLmsClient:
+    """Stands in for the LMS's DjangoXBlockUserStateClient (the LMS cannot run here)."""
+
+    states: list = []
+
+    def iter_all_for_block(self, block_key, scope=None):
+        return iter([state for state in self.states if state.block_key == block_key])
+
+
+def test_in_the_lms_the_figures_come_from_its_user_state_client(cohort, monkeypatch):
+    staff, usage_id = cohort
+    module = types.ModuleType("stand_in_user_state_client")
+    module.DjangoXBlockUserStateClient = StandInLmsClient
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(openedx_platform, "USER_STATE_CLIENT", (module.__name__, "DjangoXBlockUserStateClient"))
+    # the LMS's records, copied from what the workbench stored for u1 and u3
+    copied = [state for state in WorkbenchUserStateClient().iter_all_for_block(usage_id)
+              if state.username in ("u1", "u3")]
+    odd = [copied[0]._replace(username=name, state=state) for name, state in [
+        ("x1", {"results": "nonsense"}), ("x2", None), ("x3", {"results": [42, {"answers": 7, "level": 3}]})]]
+    monkeypatch.setattr(StandInLmsClient, "states", copied + odd)
+    del staff.runtime._services["user_state_client"]
+    html = staff_html(staff, usage_id)
+    # x3's one odd attempt counts, rescored from no valid answers: no level
+    assert "3 learners have submitted." in html
+    assert re.search(r'<tr data-level="none"><th scope="row">[^<]+</th><td>1</td>', html)
+    assert re.search(r'<tr data-level="1"><th scope="row">1: \w+</th><td>1</td>', html)
+    assert re.search(r'<tr data-level="3"><th scope="row">3: \w+</th><td>1</td>', html)
+
+
+def test_outside_the_lms_there_is_no_platform_client():
+    assert openedx_platform.user_state_client() is None

@@ -30,6 +30,23 @@ def test_a_newer_state_is_refused():
         state_layout.upgrade(3, {"answers": {}, "results": []})
 
 
+def test_saved_results_upgrade_an_old_layout_and_keep_a_current_one():
+    old = {"results": [{"answers": {"q1": "5"}, "overall": 61.0, "level": 2}]}
+    assert state_layout.saved_results(old) == state_layout.upgrade(None, old)[1]["results"]
+    current = {"state_version": 2, "results": [{"answers": {"q1": "5"}, "level": 2}]}
+    assert state_layout.saved_results(current) == current["results"]  # as stored: already current
+
+
+@pytest.mark.parametrize("state, expected", [
+    (None, []), ("text", []), ({}, []), ({"results": "nonsense"}, []), ({"results": {"a": 1}}, []),
+    ({"results": [42, None, {"level": 1}], "state_version": 2}, [{"level": 1}]),
+    ({"results": [{"level": 3}], "state_version": 9}, [{"level": 3}]),   # newer layout: as stored
+    ({"results": [{"answers": 7}]}, [{"answers": 7}]),                    # an upgrade step cannot read it
+])
+def test_saved_results_read_odd_states_without_failing(state, expected):
+    assert state_layout.saved_results(state) == expected
+
+
 def test_block_loads_and_upgrades_a_version_1_state(learner, pack):
     block = learner.load('<competency_assessment pack_id="customer_service"/>')
     middling = answer_set(pack, "middling")

@@ -227,6 +227,15 @@ def test_report_equals_direct_computation(data):
                          reference(responses, items, dims))
 
 
+@settings(max_examples=200, deadline=None)
+@given(datasets())
+def test_summarize_equals_adding_one_response_at_a_time(data):
+    items, _dims, responses = data
+    # the same additions in the same order: equal to the last bit, not just close
+    assert stats.summarize(responses, items) == build(responses, items)
+    assert stats.summarize([], items) == stats.empty_summary()
+
+
 def test_large_cohort_equals_direct_computation():
     rng = random.Random(7)
     items = {f"q{i}": {"dimension": "a" if i < 5 else "b", "max": 4} for i in range(8)}

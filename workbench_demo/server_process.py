@@ -182,6 +182,9 @@ class WorkbenchProcess(ServerProcess):
         migrate = self.run("-m", "django", "migrate", "--run-syncdb", "--verbosity", "0")
         if migrate.returncode != 0:
             raise self.startup_error(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
+        cache_table = self.run("-m", "django", "createcachetable")
+        if cache_table.returncode != 0:
+            raise self.startup_error(f"createcachetable failed:\n{cache_table.stdout}\n{cache_table.stderr}")
 
     def popen_options(self) -> dict:
         return {"cwd": self.workdir, "env": self.env}

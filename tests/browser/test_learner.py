@@ -202,8 +202,36 @@ def test_retake_keeps_the_history_and_the_new_level_reopens_the_lessons(page, un
     assessment.root.wait_for()
     assert assessment.shown_level() == 3, "after a reload the latest result shows"
     assert assessment.form.is_hidden()
+    assert assessment.root.locator("fieldset[data-item]").count() == 0, "a result page comes without the questions"
     rows = assessment.result.locator(".ca-history tbody tr")
     assert rows.count() == 2
     assert [row.locator("td").nth(2).inner_text() for row in rows.all()] == ["1", "3"]
     assert_gates_follow(page, 3)
+    assert not page.errors
+
+
+def test_a_refused_retake_says_why_and_keeps_the_result(page, assessment_path, student, pack):
+    """When the server refuses the questions (say the last attempt was used in another tab), the learner is told."""
+    assessment = AssessmentPage(page).open(assessment_path, student)
+    assessment.click_answers(answer_set(pack, "best"))
+    assessment.submit()
+    page.reload()
+    assessment.root.wait_for()
+    refusal = "You have used all your attempts."
+    page.route("**/question_form/**", lambda route: route.fulfill(
+        status=403, content_type="application/json", body=json.dumps({"error": refusal})))
+    retake = assessment.result.locator("button.ca-retake")
+    retake.focus()
+    page.keyboard.press("Enter")
+    error = assessment.root.locator(".ca-error")
+    error.wait_for(state="visible")
+    assert error.inner_text() == refusal and error.get_attribute("role") == "alert"
+    assert assessment.form.is_hidden() and assessment.shown_level() == 3
+    assert page.evaluate("() => document.activeElement.classList.contains('ca-retake')"), "the focus stays put"
+
+    page.unroute("**/question_form/**")
+    page.keyboard.press("Enter")  # once the server agrees, the same button brings the questions
+    assessment.form.wait_for(state="visible")
+    assert error.is_hidden()
+    assert page.evaluate("() => document.activeElement.name") == f"ca-{assessment.item_ids()[0]}"
     assert not page.errors

@@ -3,6 +3,7 @@ function CompetencyAssessment(runtime, element, init) {
   "use strict";
   const root = element.jquery ? element[0] : element;
   const form = root.querySelector(".ca-form");
+  const questions = form.querySelector(".ca-questions");
   const resultBox = root.querySelector(".ca-result");
   const errorBox = root.querySelector(".ca-error");
   const progress = root.querySelector(".ca-progress");
@@ -71,11 +72,22 @@ function CompetencyAssessment(runtime, element, init) {
   function bindRetake() {
     const retake = resultBox.querySelector(".ca-retake");
     if (!retake) { return; }
-    retake.addEventListener("click", () => {
-      form.reset();
-      form.hidden = false;
-      updateProgress();
-      form.querySelector("input")?.focus();
+    let fetching = false;  // not disabled while it works: a disabled button would drop the keyboard focus
+    retake.addEventListener("click", async () => {
+      // A result page comes without the questions: fetch them, blank or with the saved draft.
+      if (fetching) { return; }
+      fetching = true;
+      try {
+        questions.innerHTML = (await post("question_form", {})).html;  // rendered and escaped by the server
+        showError("");
+        form.hidden = false;
+        updateProgress();
+        form.querySelector("input")?.focus();
+      } catch (error) {
+        showError(error.message);
+      } finally {
+        fetching = false;
+      }
     });
   }
 
