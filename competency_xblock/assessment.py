@@ -40,6 +40,11 @@ def _(text):
     return text
 
 
+def _stored_number(value) -> float:
+    """A level or overall score as stored; anything but a number counts as 0."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
 class HandlerError(Exception):
     """A request the block refuses; becomes a JSON 4xx answer."""
 
@@ -164,18 +169,24 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                              self.effective_self_assessment_weight(pack), pack.scoring.min_items_per_dimension)
 
     def score_for(self, result: dict, grading_mode: str | None = None) -> Score:
+        """The grade of an attempt record; a level or overall that is no number (odd stored state) is 0."""
         if (grading_mode or self.grading_mode) == "level":
-            return Score(raw_earned=float(result.get("level") or 0), raw_possible=3.0)
-        return Score(raw_earned=round(float(result.get("overall") or 0), 2), raw_possible=100.0)
+            return Score(raw_earned=_stored_number(result.get("level")), raw_possible=3.0)
+        return Score(raw_earned=round(_stored_number(result.get("overall")), 2), raw_possible=100.0)
 
-    def counted_result(self, records: list | None = None) -> dict | None:
-        """The attempt whose score counts under the retake policy."""
+    def counted_result(self, records: list | None = None, retake_policy: str | None = None,
+                       grading_mode: str | None = None) -> dict | None:
+        """
+        The attempt whose score counts under the retake policy (of ``records``, else the
+        learner's). Reports pass ``retake_policy`` and ``grading_mode``, read once: for each
+        learner, reading a field costs more than scoring the attempts it decides between.
+        """
         records = self.results if records is None else records
         if not records:
             return None
-        if len(records) == 1 or self.retake_policy == "latest":
-            return records[-1]  # one attempt needs no scoring: reports call this for every learner
-        grading_mode = self.grading_mode  # read once: reports call this for every learner
+        if len(records) == 1 or (retake_policy or self.retake_policy) == "latest":
+            return records[-1]
+        grading_mode = grading_mode or self.grading_mode
         return max(records, key=lambda record: self.score_for(record, grading_mode).raw_earned)
 
     def current_level(self, pack: Pack | None = None) -> int | None:
@@ -318,7 +329,8 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
     def _render_result(self, pack: Pack, record: dict, language: str | None = None) -> str:
         """The result page of ``record``, the latest attempt; ``language``: the block's, when known."""
         language = language or self.language(pack)
-        result = self.score_answers(pack, self._valid_answers(pack, record["answers"]))
+        answers = record.get("answers")
+        result = self.score_answers(pack, self._valid_answers(pack, answers if isinstance(answers, dict) else {}))
         # The gates follow the counted attempt; of one attempt that is the one just scored.
         counted_level = result.level if len(self.results) == 1 else self.current_level(pack)
         follow_ups = (authoring.usable_follow_ups(self.follow_up_lessons, result.level)

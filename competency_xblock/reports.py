@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from typing import Callable, Iterable, Mapping
 
 from . import statistics
@@ -25,6 +26,7 @@ from .scoring import AnswerError, clean_answer, item_points
 Gettext = Callable[[str], str]
 
 ANSWER_SEPARATOR = "; "
+KEPT_FIGURES = 10_000  # distinct percents, and grades, a report keeps worded (see _keep)
 
 
 def _identity(text: str) -> str:
@@ -100,7 +102,7 @@ def _percent(value):
 
 
 def _mapping_or_empty(value) -> Mapping:
-    return value if isinstance(value, dict) or isinstance(value, Mapping) else {}  # dict first: it is quick
+    return value if value.__class__ is dict or isinstance(value, Mapping) else {}  # dict first: it is quick
 
 
 class ReportRows:
@@ -109,7 +111,10 @@ class ReportRows:
 
     What is the same for every learner (column names, level names, the words of each
     answer) is worked out once, so that a report of a large cohort costs little more per
-    learner than copying their figures (benchmarks/README.md, item 6).
+    learner than copying their figures (benchmarks/README.md, item 6). The per-learner
+    methods run for every learner of a cohort, hence their style: lookups through
+    ``map`` over lists made here, and a plain path for the usual stored state with a
+    careful one, item by item, for anything else.
     """
 
     def __init__(self, pack: Pack, items: Iterable[Item], language: str, gettext: Gettext = _identity):
@@ -120,11 +125,20 @@ class ReportRows:
 
         self.pack, self.items, self.language = pack, list(items), language
         self.known = {item.id for item in self.items}
-        self.entries = [(item.id, item, self._valid_parts(item), not item.is_situational) for item in self.items]
+        self.valid_parts = [self._valid_parts(item) for item in self.items]
+        self.entries = [(item.id, item, parts, not item.is_situational)
+                        for item, parts in zip(self.items, self.valid_parts)]
+        # what a valid answer to each item is stored as: an option id, or a whole number on the scale
+        self.answer_types = [str if item.is_situational else int for item in self.items]
+        self.answers_of = operator.itemgetter(*[item.id for item in self.items]) if len(self.items) > 1 else None
         self.level_names = {info.level: text(info.name) for info in pack.levels}
         self.level_column, self.level_name_column, self.overall_column = _("Level"), _("Level name"), _("Overall (%)")
-        self.dimension_columns = [(dimension.id, _("{dimension} (%)").format(dimension=text(dimension.name)))
-                                  for dimension in pack.dimensions]
+        self.dimension_ids = [dimension.id for dimension in pack.dimensions]
+        self.percent_columns = [self.overall_column] + [_("{dimension} (%)").format(dimension=text(dimension.name))
+                                                        for dimension in pack.dimensions]
+        self.all_floats = [float] * len(self.percent_columns)
+        self.rounded: dict[float, float] = {}  # see percents
+        self.grades: dict[tuple[float, float], str] = {}  # see grade_text
         self.grade_column, self.attempts_column, self.counted_column = _("Grade"), _("Attempts"), _("Counted attempt")
         self.submitted_column, self.answers_column = _("Submitted at"), _("Answers")
 
@@ -134,7 +148,20 @@ class ReportRows:
         return {value: f"{item.id}: {answer_text(self.pack, item, value, self.language)}" for value in values}
 
     def answers_text(self, answers: Mapping) -> str:
-        """As :func:`answers_text`; this loop runs for every answer of every learner, hence its style."""
+        """As :func:`answers_text`."""
+        # The usual case, quickly: a plain dict, every question answered and nothing else, each answer
+        # of the type a valid one has (so no unhashable value, and no True or 1.0 taken for 1).
+        if answers.__class__ is dict and len(answers) == len(self.answer_types) and self.answers_of is not None:
+            try:
+                values = self.answers_of(answers)
+                if list(map(type, values)) == self.answer_types:
+                    return ANSWER_SEPARATOR.join(map(dict.__getitem__, self.valid_parts, values))
+            except KeyError:  # a question not answered, or an answer no option or scale value has
+                pass
+        return self._answers_text_item_by_item(answers)
+
+    def _answers_text_item_by_item(self, answers: Mapping) -> str:
+        """As :func:`answers_text`, for missing, extra and odd answers; the valid ones still looked up whole."""
         parts = []
         for item_id, item, valid_parts, on_scale in self.entries:
             if item_id in answers:
@@ -153,29 +180,67 @@ class ReportRows:
     def row(self, record: Mapping | None, attempts: int, attempt_number: int | None = None,
             grade: Mapping | None = None) -> dict | None:
         """As :func:`learner_row`."""
-        if not isinstance(record, Mapping) or attempts <= 0:
+        if not (record.__class__ is dict or isinstance(record, Mapping)) or attempts <= 0:
             return None
-        level = record.get("level")
+        get = record.get
+        level = get("level")
         try:
             level_name = self.level_names.get(level)
         except TypeError:  # an unhashable level from odd stored state
             level_name = None
-        dimension_percents = _mapping_or_empty(record.get("dimensions"))
-        answers = _mapping_or_empty(record.get("answers"))
-        row = {
-            self.level_column: level if level_name is not None else "",
-            self.level_name_column: level_name if level_name is not None else "",
-            self.overall_column: _percent(record.get("overall")),
-        }
-        for dimension_id, column in self.dimension_columns:
-            row[column] = _percent(dimension_percents.get(dimension_id))
-        earned, possible = (grade or {}).get("raw_earned"), (grade or {}).get("raw_possible")
-        row[self.grade_column] = f"{earned:g}/{possible:g}" if _is_number(earned) and _is_number(possible) else ""
+        if level_name is None:
+            level = level_name = ""
+        dimension_percents = get("dimensions")
+        if dimension_percents.__class__ is not dict:
+            dimension_percents = _mapping_or_empty(dimension_percents)
+        row = {self.level_column: level, self.level_name_column: level_name}
+        row.update(zip(self.percent_columns,
+                       self.percents([get("overall"), *map(dimension_percents.get, self.dimension_ids)])))
+        row[self.grade_column] = self.grade_text(grade.get("raw_earned"), grade.get("raw_possible")) if grade else ""
         row[self.attempts_column] = attempts
         row[self.counted_column] = attempt_number or ""
-        row[self.submitted_column] = str(record.get("submitted_at") or "")
-        row[self.answers_column] = self.answers_text(answers)
+        row[self.submitted_column] = str(get("submitted_at") or "")
+        answers = get("answers")
+        row[self.answers_column] = self.answers_text(answers if answers.__class__ is dict
+                                                     else _mapping_or_empty(answers))
         return row
+
+    def percents(self, values: list) -> list:
+        """
+        Each value as :func:`_percent` gives it: rounded to one decimal, or "" if it is no number.
+
+        ``round(value, 1)`` rounds in decimal, correctly, and so costs about a tenth of a
+        whole row; a cohort's percents take few distinct values (points over fixed
+        maxima), so the rounded floats are kept (see :func:`_keep`).
+        """
+        if list(map(type, values)) != self.all_floats:  # ints and odd values (True equals 1: no lookup)
+            return list(map(_percent, values))
+        rounded = list(map(self.rounded.get, values))
+        if None in rounded:
+            rounded = [value if value is not None else round(percent, 1) for percent, value in zip(values, rounded)]
+            _keep(self.rounded, ((percent, value) for percent, value in zip(values, rounded) if percent))  # no 0.0
+        return rounded
+
+    def grade_text(self, earned, possible) -> str:
+        """``earned/possible`` in the shortest form (``53.06/100``); "" unless both are numbers."""
+        if earned.__class__ is float and possible.__class__ is float:  # the usual case, kept as percents are
+            text = self.grades.get((earned, possible))
+            if text is None:
+                text = f"{earned:g}/{possible:g}"
+                if earned and possible:  # see _keep
+                    _keep(self.grades, [((earned, possible), text)])
+            return text
+        return f"{earned:g}/{possible:g}" if _is_number(earned) and _is_number(possible) else ""
+
+
+def _keep(kept: dict, pairs) -> None:
+    """
+    Keep ``(figures, text)`` pairs for a report's next rows, up to :data:`KEPT_FIGURES`
+    (a MB or two). Callers keep only floats (True equals 1, but is written otherwise) and
+    never zeros (0.0 and -0.0 are equal keys, but are written "0.0" and "-0.0").
+    """
+    if len(kept) < KEPT_FIGURES:
+        kept.update(pairs)
 
 
 def learner_row(pack: Pack, items: Iterable[Item], language: str, record: Mapping | None,

@@ -119,28 +119,17 @@ class CompetencyStaffMixin(XBlockMixin):
             return
         items, language = self.active_items(pack), self.language(pack)
         row = reports.ReportRows(pack, items, language, self.ugettext).row
-        # The attempt that counts, as counted_result picks it, but with the two fields read once
-        # per report: reading an XBlock field costs more than scoring the attempts it decides.
-        latest, grading_mode, score_for = self.retake_policy == "latest", self.grading_mode, self.score_for
-
-        def score(record):
-            return score_for(record, grading_mode).raw_earned
-
+        retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once per report
         count = 0
         for user_state in user_state_iterator:  # this loop runs for every learner of a course
             records = state_layout.saved_results(user_state.state)  # also upgrades an older layout
             if not records:
                 continue
-            if len(records) == 1 or latest:
-                counted, number = records[-1], len(records)
-            else:
-                try:
-                    counted = max(records, key=score)
-                except (TypeError, ValueError):  # a score that is no number, in odd stored state
-                    counted = records[-1]
-                number = next(n for n, record in enumerate(records, start=1) if record is counted)
+            counted = self.counted_result(records, retake_policy, grading_mode)
+            number = next(n for n, record in enumerate(records, start=1) if record is counted)
             raw_score = user_state.state.get("raw_score")
-            yield user_state.username, row(counted, len(records), number, raw_score if isinstance(raw_score, dict) else {})
+            yield user_state.username, row(counted, len(records), number,
+                                           raw_score if isinstance(raw_score, dict) else {})
             count += 1
             if limit_responses is not None and count >= limit_responses:
                 return

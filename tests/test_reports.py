@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from collections import namedtuple
+from types import MappingProxyType
 
 import pytest
 
@@ -81,6 +83,43 @@ def test_statistics_response_uses_item_points(mini):
     assert response["level"] == 2 and response["dimensions"] == {"calm": 73.3}
 
 
+# Stored figures and what a row shows for them: one decimal, exactly as round(value, 1) gives
+# it (2.25 is 2.2), and "" for what is no number. Rows keep their roundings for speed
+# (ReportRows.percents), so equal but differently written figures come in both orders.
+FIGURES = [(64.16666, 64.2), (2.25, 2.2), (0.0, 0.0), (-0.0, -0.0), (1, 1.0), (1.0, 1.0), (True, ""),
+           (50, 50.0), ("55.5", ""), (None, ""), ([1], ""), (float("inf"), float("inf"))]
+GRADES = [(64.17, "64.17/100"), (0.0, "0/100"), (-0.0, "-0/100"), (1, "1/100"), (1.0, "1/100"),
+          (True, ""), ("5", ""), (None, "")]
+
+
+def test_report_rows_write_each_figure_as_it_is_stored(mini):
+    rows = reports.ReportRows(mini, mini.items, "en")
+    for stored, shown in FIGURES + FIGURES[::-1]:
+        row = rows.row({"overall": stored, "dimensions": {"listening": stored, "calm": stored}}, 1)
+        assert repr(row["Overall (%)"]) == repr(row["Calm (%)"]) == repr(shown), stored  # repr: -0.0, 1.0 vs 1
+        assert rows.row({"overall": stored, "dimensions": {"calm": stored}}, 1)["Listening (%)"] == ""
+    for earned, shown in GRADES + GRADES[::-1]:
+        assert rows.row({}, 1, grade={"raw_earned": earned, "raw_possible": 100.0})["Grade"] == shown, earned
+
+
+def test_report_rows_word_any_stored_answers_as_answers_text_does(mini):
+    """The quick path for complete, valid answers and the careful one write the same text."""
+    rng = random.Random(6)
+    odd = [True, False, 1.0, 3.0, "3", None, [1], {"a": 1}, 0, 6, "zz", "a", 2]
+    for language in ("en", "pl"):
+        rows = reports.ReportRows(mini, mini.items, language)
+        for _ in range(400):
+            answers = {item.id: (rng.choice(odd) if rng.random() < 0.1 else
+                                 rng.choice(item.options).id if item.is_situational else rng.randint(1, 5))
+                       for item in mini.items if rng.random() < 0.95}
+            if rng.random() < 0.1:
+                answers["a_removed_question"] = "x"
+            expected = reports.answers_text(mini, mini.items, answers, language)
+            assert rows.answers_text(answers) == rows.answers_text(MappingProxyType(answers)) == expected
+    assert reports.ReportRows(mini, mini.items, "en").answers_text(dict(COHORT["u2"], l_self=3.0)) == \
+        U2_ANSWERS.replace("l_self: Sometimes", "l_self: 3.0")  # 3.0 is no scale value, though it equals 3
+
+
 # ----- generate_report_data ----------------------------------------------------------------------
 
 @pytest.fixture
@@ -129,6 +168,34 @@ def test_report_limit_and_odd_states(assessment):
     assert rows[0][1]["Level"] == "" and rows[0][1]["Attempts"] == 1
     assert [name for name, _ in block.generate_report_data(iter(states), limit_responses=2)] == ["x2", "u2"]
     assert list(block.generate_report_data(iter(states), limit_responses=0)) == []
+
+
+def test_report_reads_an_older_layout_as_the_block_does(assessment):
+    """Version 1 state (no state_version, self-ratings stored as digit strings) gives the same row."""
+    block, usage_id = assessment
+    (current,) = user_states(usage_id, ["u2"])
+    state = json.loads(json.dumps(current.state))
+    del state["state_version"]
+    for record in state["results"]:
+        record["answers"] = {key: str(value) for key, value in record["answers"].items()}
+        del record["borderline"], record["pack_version"]
+    old = current._replace(username="old", state=state)
+    rows = dict(block.generate_report_data(iter([current, old])))
+    assert rows["old"] == rows["u2"] and rows["old"]["Answers"] == U2_ANSWERS
+
+
+@pytest.mark.parametrize("grading_mode, odd", [("score", {"overall": "high"}), ("score", {"overall": [1]}),
+                                               ("level", {"level": [1]}), ("level", {"level": "x"})])
+def test_report_of_attempts_whose_score_is_no_number(assessment, grading_mode, odd):
+    """A stored score that is no number counts as 0 (as in grading): the other attempt is reported."""
+    block, usage_id = assessment
+    block.grading_mode = grading_mode
+    (stored,) = user_states(usage_id, ["u2"])
+    state = json.loads(json.dumps(stored.state))
+    state["results"][0].update(odd)
+    rows = dict(block.generate_report_data(iter([stored._replace(state=state)] + user_states(usage_id, ["u5"]))))
+    assert set(rows) == {"u2", "u5"}
+    assert (rows["u2"]["Attempts"], rows["u2"]["Counted attempt"], rows["u2"]["Answers"]) == (2, 2, U2_ANSWERS)
 
 
 def test_report_of_a_broken_pack_falls_back_to_the_platform(assessment):
