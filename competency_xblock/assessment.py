@@ -16,6 +16,7 @@ from webob import Response
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
+from xblock.plugin import PluginMissingError
 from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 
@@ -355,9 +356,19 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         parent = self.get_parent() if level else None
         if parent is None:
             return []
-        # duck-typed (CompetencyGateBlock.lesson_for) so this module need not import the gate's
-        lessons = [sibling.lesson_for(self) for sibling in parent.get_children() if hasattr(sibling, "lesson_for")]
+        # Only the gates are built: building a block reads its fields, and a unit's other
+        # children (videos, problems, text) are no business of this one.
+        lessons = [gate.lesson_for(self) for gate in parent.get_children(usage_id_filter=self._is_level_gate)]
         return followups.open_lessons([lesson for lesson in lessons if lesson], level)
+
+    def _is_level_gate(self, usage_id) -> bool:
+        """Whether block ``usage_id`` is a level gate, told from its type without building it."""
+        id_reader = self.runtime.id_reader
+        try:
+            block_class = self.runtime.load_block_type(id_reader.get_block_type(id_reader.get_definition_id(usage_id)))
+        except PluginMissingError:
+            return False
+        return hasattr(block_class, "lesson_for")  # duck-typed: CompetencyGateBlock, not imported here
 
     def _pack_error_fragment(self, error: PackError) -> Fragment:
         log.warning("Competency pack %r cannot be used: %s", self.pack_id, error)

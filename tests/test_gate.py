@@ -171,6 +171,18 @@ def test_result_lists_the_open_gates_with_links_that_reach_them(learner, unit, p
         assert f'id="{href[1:]}"' in learner.render(learner.block(unit.gates[name]))
 
 
+def test_finding_the_gates_builds_no_other_sibling(learner, unit, pack, monkeypatch):
+    submit(learner, unit, "best", pack)
+    assessment = learner.block(unit.assessment)
+    parent = assessment.get_parent()
+    built, real_get_child = [], parent.get_child
+    monkeypatch.setattr(parent, "get_child", lambda usage_id: built.append(usage_id) or real_get_child(usage_id))
+    lessons = assessment.open_gate_lessons(3)
+    assert parent is assessment.get_parent()
+    assert [lesson["title"] for lesson in lessons] == ["Lesson relations"]
+    assert sorted(built) == sorted(unit.gates.values())  # neither the intro nor the assessment itself
+
+
 def test_follow_up_lessons_setting_still_listed_beside_gates(learner, unit, pack):
     assessment = learner.block(unit.assessment)
     assessment.follow_up_lessons = {"3": [{"title": "Mentoring programme", "url": "https://example.org/mentor"}]}
