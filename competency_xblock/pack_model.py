@@ -8,6 +8,7 @@ objects from YAML; ``scoring`` reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 SITUATIONAL = "situational"
@@ -53,14 +54,19 @@ class Item:
     def is_situational(self) -> bool:
         return self.type == SITUATIONAL
 
-    @property
+    # Cached: reports and cohort figures ask for every answer of every learner.
+    @cached_property
     def max_points(self) -> int:
         if self.is_situational:
             return max(option.points for option in self.options)
         return SCALE_MAX - SCALE_MIN
 
+    @cached_property
+    def _options_by_id(self) -> dict[str, Option]:
+        return {option.id: option for option in self.options}
+
     def option(self, option_id: str) -> Option | None:
-        return next((option for option in self.options if option.id == option_id), None)
+        return self._options_by_id.get(option_id) if isinstance(option_id, str) else None
 
 
 @dataclass(frozen=True)

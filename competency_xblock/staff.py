@@ -55,13 +55,17 @@ class CompetencyStaffMixin(XBlockMixin):
             return None
         items = self.active_items(pack)
         items_meta = reports.statistics_items(items)
-        responses = []
-        for user_state in client.iter_all_for_block(self.scope_ids.usage_id):
-            records = state_layout.saved_results(user_state.state)
-            if records:
-                counted = self.counted_result([self.rescored(pack, record) for record in records])
-                responses.append(reports.statistics_response(items, counted))
-        summary = statistics.summarize(responses, items_meta)
+        retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once, not per learner
+        rescore_all = retake_policy != "latest"  # "latest" counts the last attempt whatever it scores
+
+        def counted_responses():
+            for user_state in client.iter_all_for_block(self.scope_ids.usage_id):
+                records = state_layout.saved_results(user_state.state)
+                if records:
+                    rescored = [self.rescored(pack, record) for record in (records if rescore_all else records[-1:])]
+                    counted = self.counted_result(rescored, retake_policy, grading_mode)
+                    yield reports.statistics_response(items, counted)
+        summary = statistics.summarize(counted_responses(), items_meta)
         return statistics.report(summary, items_meta, [dimension.id for dimension in pack.dimensions])
 
     def _cohort_unavailable(self) -> str:

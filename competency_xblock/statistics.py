@@ -57,11 +57,50 @@ def add_response(summary, response, items):
 
 
 def summarize(responses, items):
-    """Return the summary of all `responses`, as if each were added in turn with `add_response`."""
+    """
+    Return the summary of all `responses`, as if each were added in turn with `add_response`
+    (the same sums, added in the same order); the item structure is worked out once.
+    """
     total = empty_summary()
+    item_ids = list(map(str, items))
+    by_dim = [(dim, ids, [(_pair(i, j), i, j) for i, j in combinations(ids, 2)])
+              for dim, ids in _by_dimension(items).items()]
     for response in responses:
-        _accumulate(total, _contribution(response, items))
+        _add_into(total, response, item_ids, by_dim)
     return _tidy(total)
+
+
+def _add_into(total, response, item_ids, by_dim):
+    """Add one response to `total` in place: `_contribution` and `_accumulate` in one pass."""
+    total["learners"] += 1
+    level = response.get("level")
+    level_key = "none" if level is None else str(level)
+    total["levels"][level_key] = total["levels"].get(level_key, 0) + 1
+    overall = _num(response.get("overall"))
+    if overall is not None:
+        _add_count_and_sum(total["overall"], overall)
+    for dim, value in (response.get("dimensions") or {}).items():
+        if _num(value) is not None:
+            _add_count_and_sum(total["dimension_percents"].setdefault(str(dim), {}), _num(value))
+    points = {str(key): _num(value) for key, value in (response.get("items") or {}).items()}
+    for item_id in item_ids:
+        if points.get(item_id) is not None:
+            _add_count_and_sum(total["items"].setdefault(item_id, {}), points[item_id])
+    for dim, ids, pairs in by_dim:
+        if all(points.get(item_id) is not None for item_id in ids):
+            stats = total["dimensions"].setdefault(dim, {})
+            stats["n"] = stats.get("n", 0) + 1
+            sums, sumsqs, cross = (stats.setdefault(key, {}) for key in ("sum", "sumsq", "cross"))
+            for i in ids:
+                sums[i] = sums.get(i, 0) + points[i]
+                sumsqs[i] = sumsqs.get(i, 0) + points[i] * points[i]
+            for key, i, j in pairs:
+                cross[key] = cross.get(key, 0) + points[i] * points[j]
+
+
+def _add_count_and_sum(stats, value):
+    stats["n"] = stats.get("n", 0) + 1
+    stats["sum"] = stats.get("sum", 0) + value
 
 
 def remove_response(summary, response, items):
@@ -208,15 +247,6 @@ def _combine(a, b, sign):
         else:
             result[key] = (x or 0) + sign * (y or 0)
     return result
-
-
-def _accumulate(into, part):
-    """Add the leaves of `part` to those of `into`, in place (a new leaf starts from 0)."""
-    for key, value in part.items():
-        if isinstance(value, dict):
-            _accumulate(into.setdefault(key, {}), value)
-        else:
-            into[key] = into.get(key, 0) + value
 
 
 def _tidy(summary):
