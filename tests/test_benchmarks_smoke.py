@@ -90,8 +90,9 @@ def test_client_weight_reads_polls_script_urls_from_its_package(db):
 
 def test_report_rows_run(db):
     found = report_rows.report_rows(count=30, pool_size=3, repetitions=1)
-    assert [finding.section for finding in found] == ["6 reports", "6 reports"]
+    assert [finding.section for finding in found] == ["6 reports"] * 3
     assert "30 learner states" in found[0].measure
+    assert "cohort figures over 6 learner states" in found[2].measure and found[2].met is None
 
 
 @XBlock.register_temp_plugin(NoopBlock, BLOCK_TYPE)
