@@ -7,6 +7,8 @@ from workbench.settings import LOGGING, WORKBENCH
 os.makedirs("var", exist_ok=True)
 
 WORKBENCH["services"]["user"] = "workbench_demo.services.DemoUserService"
+# Each save written to its row at once, as the LMS writes a learner's state (see field_data.py).
+WORKBENCH["services"]["field-data"] = "workbench_demo.field_data.DemoFieldData"
 # Every learner's saved state of a block, for the staff view's cohort figures (the LMS has its own).
 WORKBENCH["services"]["user_state_client"] = "competency_xblock.workbench_store.WorkbenchUserStateClient"
 
