@@ -320,7 +320,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         fragment.add_javascript(loader.load_unicode("static/js/assessment.js"))
         fragment.initialize_js("CompetencyAssessment")
         if self.user_is_staff():
-            self.add_staff_section(fragment, pack)
+            self.add_staff_section(fragment)
         return fragment
 
     def _render_questions(self, pack: Pack, language: str) -> str:

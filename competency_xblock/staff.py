@@ -74,8 +74,19 @@ class CompetencyStaffMixin(XBlockMixin):
 
     # ----- staff view ----------------------------------------------------------------------------
 
-    def add_staff_section(self, fragment, pack) -> None:
-        """Append the cohort figures to ``fragment``; call it only for staff."""
+    def add_staff_section(self, fragment) -> None:
+        """
+        Append the staff shell to ``fragment``; call it only for staff.
+
+        It reads no learner state: working the figures out costs one pass over every
+        learner's saved results (seconds in a large course), so the shell's button fetches
+        them from ``staff_figures`` only when asked.
+        """
+        fragment.add_content(templates.render("static/html/staff.html", {}, self.runtime.service(self, "i18n")))
+        fragment.add_css(loader.load_unicode("static/css/staff.css"))
+
+    def staff_figures_html(self, pack) -> str:
+        """The cohort figures' HTML (learners, chart, tables, CSV link), or why there are none."""
         figures = self.cohort_report(pack)
         if figures is None:
             context = {"unavailable": self._cohort_unavailable()}
@@ -84,8 +95,17 @@ class CompetencyStaffMixin(XBlockMixin):
                                             self.ugettext)
             context.update({"retake_policy": self.retake_policy,
                             "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
-        fragment.add_content(templates.render("static/html/staff.html", context, self.runtime.service(self, "i18n")))
-        fragment.add_css(loader.load_unicode("static/css/staff.css"))
+        return templates.render("static/html/staff_figures.html", context, self.runtime.service(self, "i18n"))
+
+    @XBlock.handler
+    @staff_only
+    def staff_figures(self, request, suffix=""):
+        """The cohort figures as JSON ``{"html": ...}`` (GET or POST) for the staff shell; 403 for learners."""
+        try:
+            pack = self.load_pack()
+        except PackError:
+            return _json_response({"error": self.ugettext("This assessment is not available right now.")}, 503)
+        return _json_response({"html": self.staff_figures_html(pack)})
 
     @XBlock.handler
     @staff_only

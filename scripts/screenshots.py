@@ -92,6 +92,8 @@ def main() -> int:
             submit(new_page(), scenarios[ASSESSMENT], f"screenshot-cohort-{number}", quality, pack)
         staff = new_page()
         staff.goto(scenario_url(scenarios[ASSESSMENT], "staff"))
+        staff.locator(".ca-staff button.ca-staff-show").click()  # the figures are fetched on request
+        staff.locator(".ca-staff .ca-staff-levels").wait_for()
         shoot(staff, ".ca-staff", "staff")
         browser.close()
     return 0

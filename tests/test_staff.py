@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 import statistics as pystats
@@ -74,10 +75,11 @@ def cohort(db, mini_library):
     return staff, usage_id
 
 
-def staff_html(staff, usage_id) -> str:
-    html = staff.render(staff.block(usage_id))
-    assert 'class="ca-staff"' in html
-    return html[html.index('class="ca-staff"'):]
+def staff_html(staff, usage_id, method: str = "POST") -> str:
+    """The cohort figures' HTML, as the staff shell's button fetches it."""
+    status, body = staff.call(staff.block(usage_id), "staff_figures", b"" if method == "GET" else {}, method=method)
+    assert status == 200, body
+    return body["html"]
 
 
 def download(learner, usage_id):
@@ -184,6 +186,68 @@ def test_learners_get_403_and_no_staff_section(cohort):
     response = learner.runtime.handle(learner.block(usage_id), "staff_statistics_csv", request)
     assert response.status_code == 403
     assert "ca-staff" not in learner.render(learner.block(usage_id))
+
+
+class CountingClient:
+    """A user state client that counts the reads and then reads the workbench's table."""
+
+    def __init__(self):
+        self.reads = 0
+
+    def iter_all_for_block(self, block_key, scope=None):
+        self.reads += 1
+        return WorkbenchUserStateClient().iter_all_for_block(block_key, scope)
+
+
+def test_the_staff_view_renders_a_shell_and_reads_no_learner_state(cohort):
+    staff, usage_id = cohort
+    client = CountingClient()
+    staff.runtime._services["user_state_client"] = client
+    html = staff.render(staff.block(usage_id))
+    assert client.reads == 0, "rendering the unit read the learners' states"
+    shell = html[html.index('<section class="ca-staff"'):]
+    assert "Cohort results (staff only)" in shell
+    assert re.search(r'<button type="button" class="ca-staff-show">Show the cohort figures</button>', shell)
+    assert re.search(r'<div class="ca-staff-figures" aria-live="polite"></div>', shell)
+    assert "learners have submitted" not in html and "ca-staff-levels" not in html and "ca-staff-csv" not in html
+    # the button's handler does read them, once
+    assert "5 learners have submitted." in staff_html(staff, usage_id)
+    assert client.reads == 1
+
+
+def test_the_shell_renders_without_any_user_state_client(cohort):
+    staff, usage_id = cohort
+    del staff.runtime._services["user_state_client"]
+    html = staff.render(staff.block(usage_id))
+    assert "Show the cohort figures" in html and "not available" not in html
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_staff_figures_answer_get_and_post(cohort, method):
+    staff, usage_id = cohort
+    html = staff_html(staff, usage_id, method)
+    assert "5 learners have submitted." in html and 'class="ca-staff-csv"' in html
+    assert html.lstrip().startswith("<h4"), "the figures start with the heading the button moves the focus to"
+
+
+def test_learners_get_no_shell_and_403_from_staff_figures(cohort):
+    _, usage_id = cohort
+    learner = Learner("u1")
+    html = learner.render(learner.block(usage_id))
+    assert "ca-staff" not in html and "Show the cohort figures" not in html
+    for method in ("GET", "POST"):
+        status, body = learner.call(learner.block(usage_id), "staff_figures", {}, method=method)
+        assert status == 403 and "Only course staff" in body["error"]
+        assert "learners have submitted" not in json.dumps(body)
+
+
+def test_staff_figures_answer_503_when_the_pack_cannot_be_loaded(cohort):
+    staff, usage_id = cohort
+    block = staff.block(usage_id)
+    block.pack_id = "no_such_pack"  # removed from the library after learners answered
+    block.save()
+    status, body = staff.call(staff.block(usage_id), "staff_figures", {})
+    assert status == 503 and body["error"] == "This assessment is not available right now."
 
 
 def test_retake_replaces_the_learners_contribution(cohort):

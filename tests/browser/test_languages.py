@@ -17,6 +17,7 @@ import competency_xblock
 
 from ..conftest import answer_set
 from .pages import AssessmentPage
+from .test_staff import show_figures
 
 LOCALE_DIR = Path(competency_xblock.__file__).parent / "conf" / "locale"
 UNIT_SCENARIO = "Customer service unit"
@@ -93,6 +94,8 @@ def test_the_staff_view_in_each_language(new_page, scenarios, student, pack, bro
     staff = page.locator(".ca-staff")
     staff.wait_for()
     assert staff.locator("h3").first.inner_text().strip() == text.gettext("Cohort results (staff only)")
+    assert staff.locator("button.ca-staff-show").inner_text().strip() == text.gettext("Show the cohort figures")
+    show_figures(page)
     assert staff.locator("a.ca-staff-csv").inner_text().strip() == text.gettext("Download these figures (CSV)")
     assert staff.locator(".ca-staff-means tbody th").all_inner_texts() == [d.name[language] for d in pack.dimensions]
     counts = [int(cell) for cell in staff.locator(".ca-staff-levels tbody tr td:first-of-type").all_inner_texts()]

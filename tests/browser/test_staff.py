@@ -1,5 +1,6 @@
 """
-The staff view in Chromium: its figures follow new submissions, and its CSV says the same.
+The staff view in Chromium: its button fetches the figures, which follow new submissions,
+and its CSV says the same.
 
 The cohort figures of a scenario are shared by every test that submits there, so this
 test reads them before and after its own three learners and checks the difference.
@@ -16,11 +17,18 @@ SCENARIO = "Competency assessment: customer service"
 STAFF = "staff"  # a staff user in the demo (COMPETENCY_DEMO_STAFF_USERS)
 
 
+def show_figures(page):
+    """Press the staff shell's button and wait for the figures it fetches; return the staff section."""
+    staff = page.locator(".ca-staff")
+    staff.locator("button.ca-staff-show").click()
+    staff.locator(".ca-staff-figures .ca-staff-learners, .ca-staff-figures .ca-staff-unavailable").wait_for()
+    return staff
+
+
 def open_staff_view(page, path):
     page.goto(scenario_url(path, STAFF))
-    staff = page.locator(".ca-staff")
-    staff.wait_for()
-    return staff
+    page.locator(".ca-staff").wait_for()
+    return show_figures(page)
 
 
 def level_table(staff) -> dict[str, int]:
@@ -74,8 +82,8 @@ def test_staff_see_the_cohort_figures_and_download_them(new_page, scenarios, stu
         overall_sum += result.overall
 
     staff_page.reload()
-    staff = staff_page.locator(".ca-staff")
-    staff.wait_for()
+    staff_page.locator(".ca-staff").wait_for()
+    staff = show_figures(staff_page)
     after_table = level_table(staff)
     for level in ("1", "2", "3"):
         assert after_table[level] == before_table[level] + 1, f"one more learner at level {level}"
@@ -96,8 +104,37 @@ def test_the_csv_is_for_staff_only(page, scenarios, student):
     path = scenarios[SCENARIO]
     staff_page_url = scenario_url(path, STAFF)
     page.goto(staff_page_url)
-    href = page.locator("a.ca-staff-csv").get_attribute("href")
+    href = show_figures(page).locator("a.ca-staff-csv").get_attribute("href")
     as_learner = href.replace(f"student={STAFF}", f"student={student}") if "student=" in href else None
     assert as_learner, f"the CSV link names its user: {href}"
     assert page.request.get(href).status == 200
     assert page.request.get(as_learner).status == 403
+
+
+def test_the_button_fetches_the_figures_and_moves_the_focus_to_them(page, scenarios):
+    page.goto(scenario_url(scenarios[SCENARIO], STAFF))
+    staff = page.locator(".ca-staff")
+    region = staff.locator(".ca-staff-figures")
+    assert region.get_attribute("aria-live") == "polite"
+    assert region.inner_text().strip() == "" and staff.locator("table").count() == 0, "no figures until asked"
+    with page.expect_response(lambda response: "staff_figures" in response.url) as answer:
+        staff.locator("button.ca-staff-show").focus()
+        page.keyboard.press("Enter")  # the keyboard works as well as a click
+    assert answer.value.status == 200
+    region.locator(".ca-staff-levels").wait_for()
+    assert staff.locator("button.ca-staff-show").is_hidden()
+    focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.textContent.trim()]")
+    assert focused == ["H4", region.locator("h4").first.inner_text().strip()], "the focus is on the figures' first heading"
+    assert region.locator("svg.ca-staff-chart").count() == 1 and region.locator("a.ca-staff-csv").count() == 1
+
+
+def test_a_failed_fetch_shows_its_error_in_the_region(page, scenarios):
+    page.goto(scenario_url(scenarios[SCENARIO], STAFF))
+    page.route(lambda url: "/staff_figures" in url, lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"error": "The figures are resting."}'))
+    staff = page.locator(".ca-staff")
+    staff.locator("button.ca-staff-show").click()
+    failed = staff.locator(".ca-staff-figures .ca-staff-failed")
+    failed.wait_for()
+    assert failed.inner_text().strip() == "The figures are resting."
+    assert staff.locator("button.ca-staff-show").is_visible(), "the button stays for another try"

@@ -91,6 +91,33 @@ function CompetencyAssessment(runtime, element, init) {
     });
   }
 
+  function bindStaffFigures() {
+    // Staff only: the figures read every learner's saved results, so they are fetched on request.
+    const show = root.querySelector(".ca-staff-show");
+    const region = root.querySelector(".ca-staff-figures");
+    if (!show || !region) { return; }
+    let fetching = false;  // not disabled while it works: a disabled button would drop the keyboard focus
+    show.addEventListener("click", async () => {
+      if (fetching) { return; }
+      fetching = true;
+      region.textContent = gettext("Working out the figures…");
+      try {
+        region.innerHTML = (await post("staff_figures", {})).html;  // rendered and escaped by the server
+        show.hidden = true;
+        const heading = region.querySelector("h4") || region;
+        heading.tabIndex = -1;
+        heading.focus();
+      } catch (error) {
+        const message = document.createElement("p");
+        message.className = "ca-staff-failed";
+        message.textContent = error.message;
+        region.replaceChildren(message);
+      } finally {
+        fetching = false;
+      }
+    });
+  }
+
   form.addEventListener("change", scheduleSave);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -119,6 +146,7 @@ function CompetencyAssessment(runtime, element, init) {
   });
 
   bindRetake();
+  bindStaffFigures();
   updateProgress();
   if (section.id && sessionStorage.getItem(FOCUS_RESULT_KEY) === section.id) {
     sessionStorage.removeItem(FOCUS_RESULT_KEY);
