@@ -327,11 +327,16 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         groups = presenters.question_context(pack, self.active_items(pack), language, self.answers)
         return templates.render("static/html/questions.html", {"groups": groups}, self.runtime.service(self, "i18n"))
 
-    def _render_result(self, pack: Pack, record: dict, language: str | None = None) -> str:
-        """The result page of ``record``, the latest attempt; ``language``: the block's, when known."""
+    def _render_result(self, pack: Pack, record: dict, language: str | None = None,
+                       result: scoring.Result | None = None) -> str:
+        """
+        The result page of ``record``, the latest attempt, scored again with today's key and
+        cut scores unless ``result`` (just scored) is given; ``language``: the block's, when known.
+        """
         language = language or self.language(pack)
-        answers = record.get("answers")
-        result = self.score_answers(pack, self._valid_answers(pack, answers if isinstance(answers, dict) else {}))
+        if result is None:
+            answers = record.get("answers")
+            result = self.score_answers(pack, self._valid_answers(pack, answers if isinstance(answers, dict) else {}))
         # The gates follow the counted attempt; of one attempt that is the one just scored.
         counted_level = result.level if len(self.results) == 1 else self.current_level(pack)
         follow_ups = (authoring.usable_follow_ups(self.follow_up_lessons, result.level)
@@ -437,7 +442,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             attempt_claims.release(claim)  # nothing was kept: the learner may submit this attempt again
             raise
         return {"level": record["level"], "attempts_left": self.attempts_left(),
-                "result_html": self._render_result(pack, record)}
+                "result_html": self._render_result(pack, record, result=result)}
 
     @staticmethod
     def _result_record(pack: Pack, result: scoring.Result, answers: dict, submitted_at) -> dict:
