@@ -10,6 +10,8 @@ the state it read (how many attempts were kept, and when the last was submitted)
 the Django cache's ``add``: it is atomic on the caches Open edX runs (memcached,
 Redis) and on the database cache of the workbench demo, so of two submits that read
 the same state exactly one gets the claim; the other is refused and changes nothing.
+The cache must keep a claim for its whole time: one that evicts live entries early (a
+small maximum size, memory pressure) lets a racing submit through again.
 """
 from __future__ import annotations
 

@@ -7,8 +7,6 @@ from workbench.settings import LOGGING, WORKBENCH
 os.makedirs("var", exist_ok=True)
 
 WORKBENCH["services"]["user"] = "workbench_demo.services.DemoUserService"
-# Each save written to its row at once, as the LMS writes a learner's state (see field_data.py).
-WORKBENCH["services"]["field-data"] = "workbench_demo.field_data.DemoFieldData"
 # Every learner's saved state of a block, for the staff view's cohort figures (the LMS has its own).
 WORKBENCH["services"]["user_state_client"] = "competency_xblock.workbench_store.WorkbenchUserStateClient"
 
@@ -17,8 +15,10 @@ COMPETENCY_DEMO_STAFF_USERS = set(os.environ.get("COMPETENCY_DEMO_STAFF_USERS", 
 
 # A cache every server process shares, as the LMS's memcached or Redis is: a submit claims its
 # attempt there with an atomic add (competency_xblock.attempt_claims). `make migrate` creates the table.
+# Claims must outlive their requests: Django's default of 300 entries would cull live ones
+# under load (two racing submits could then both be kept).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                      "LOCATION": "competency_workbench_cache"}}
+                      "LOCATION": "competency_workbench_cache", "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join("var", "workbench.log")
 LANGUAGES = [("en", "English"), ("pl", "Polski")]
