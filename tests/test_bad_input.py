@@ -10,6 +10,8 @@ from .conftest import answer_set
 from .workbench import Learner
 
 HANDLERS = ("save_answers", "submit")
+# Every JSON handler, for the checks of the body itself (question_form reads nothing from it).
+BODY_HANDLERS = HANDLERS + ("question_form",)
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(
@@ -47,7 +49,8 @@ def block_and_learner(db, pack):
 
 
 @SETTINGS
-@given(payload=st.binary(max_size=200).filter(lambda b: not _is_json_object(b)), handler=st.sampled_from(HANDLERS))
+@given(payload=st.binary(max_size=200).filter(lambda b: not _is_json_object(b)),
+       handler=st.sampled_from(BODY_HANDLERS))
 def test_malformed_bodies(block_and_learner, payload, handler):
     block, learner = block_and_learner
     assert_refused(learner, block, payload, handler)
@@ -61,7 +64,7 @@ def _is_json_object(raw: bytes) -> bool:
 
 
 @SETTINGS
-@given(value=json_values.filter(lambda v: not isinstance(v, dict)), handler=st.sampled_from(HANDLERS))
+@given(value=json_values.filter(lambda v: not isinstance(v, dict)), handler=st.sampled_from(BODY_HANDLERS))
 def test_bodies_that_are_not_objects(block_and_learner, value, handler):
     block, learner = block_and_learner
     assert_refused(learner, block, json.dumps(value).encode(), handler)
@@ -91,7 +94,7 @@ def test_unknown_ids_and_out_of_range_values(block_and_learner, pack, data, hand
     assert_refused(learner, block, json.dumps({"answers": answers}).encode(), handler)
 
 
-@pytest.mark.parametrize("handler", HANDLERS)
+@pytest.mark.parametrize("handler", BODY_HANDLERS)
 def test_one_megabyte_body(block_and_learner, handler):
     block, learner = block_and_learner
     payload = json.dumps({"answers": {"x" * 1024: "a" * (1024 * 1024)}}).encode()
@@ -107,4 +110,5 @@ def test_replayed_submit_after_the_last_attempt(db, pack):
     for _ in range(3):
         assert_refused(learner, block, payload, "submit")
         assert_refused(learner, block, payload, "save_answers")
+        assert_refused(learner, block, b"{}", "question_form")
     assert len(block.results) == 1
