@@ -76,3 +76,14 @@ def test_no_keys_in_learner_html_or_init_data(learner, pack):
         if item.is_situational:
             for option in item.options:
                 assert f'name="ca-{item.id}" value="{option.id}">' in html
+
+
+def test_pack_texts_are_escaped_in_fetched_questions_and_staff_figures(learner, staff, poisoned):
+    block = learner.load('<competency_assessment pack_id="customer_service"/>')
+    assert learner.call(block, "submit", {"answers": answer_set(poisoned, "middling")})[0] == 200
+    status, body = learner.call(learner.block(block.scope_ids.usage_id), "question_form", {})
+    assert status == 200
+    assert_escaped(body["html"])
+    status, body = staff.call(staff.block(block.scope_ids.usage_id), "staff_figures", b"", method="GET")
+    assert status == 200 and "1 learner has submitted." in body["html"]
+    assert_escaped(body["html"])  # level, dimension and behaviour names
