@@ -53,7 +53,8 @@ def question_context(pack: Pack, items: tuple[Item, ...], language: str, answers
 
 
 def _chart(dimensions: list[dict]) -> dict:
-    return bar_chart(dimensions, [(d["percent"] or 0) / 100 for d in dimensions], label_width=210, value_room=60)
+    rows = [{**d, "value": "–" if d["percent"] is None else f"{d['percent']}%"} for d in dimensions]
+    return bar_chart(rows, [(d["percent"] or 0) / 100 for d in dimensions], label_width=210, value_room=60)
 
 
 def result_context(pack: Pack, result: Result, language: str, follow_ups: list[dict],

@@ -300,7 +300,8 @@ def staff_context(report: Mapping, pack: Pack, items: Iterable[Item], language: 
         "learners": learners,
         "overall_mean": _fixed(report["overall_mean"], 1),
         "levels": levels,
-        "chart": bar_chart(levels, [level["count"] / largest for level in levels], label_width=150, value_room=50),
+        "chart": bar_chart([{**level, "value": level["count"]} for level in levels],
+                           [level["count"] / largest for level in levels], label_width=150, value_room=50),
         "dimension_means": [{"name": dimension_names.get(key, key), "mean": _fixed(mean, 1)}
                             for key, mean in report["dimension_means"].items()],
         "items": [{"id": row["id"], "dimension": dimension_names.get(row["dimension"], row["dimension"]),

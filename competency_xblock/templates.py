@@ -31,7 +31,9 @@ PACKAGE = __package__
 
 @functools.cache
 def _engine() -> Engine:
-    return Engine(libraries=get_installed_libraries(), autoescape=True)
+    # {% include "bar_chart.html" %} and the like name templates in static/html/.
+    partials = str(importlib.resources.files(PACKAGE).joinpath("static", "html"))
+    return Engine(dirs=[partials], libraries=get_installed_libraries(), autoescape=True)
 
 
 @functools.cache

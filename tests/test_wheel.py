@@ -29,8 +29,12 @@ RENDER_AND_SUBMIT = textwrap.dedent("""
     request.method = "POST"
     request.body = json.dumps({"answers": {pack.items[0].id: pack.items[0].options[0].id}}).encode()
     response = runtime.handle(block, "save_answers", request)
+    answers = {item.id: item.options[0].id if item.options else 3 for item in pack.items}
+    submit = webob.Request.blank("/", method="POST", body=json.dumps({"answers": answers}).encode())
+    result = json.loads(runtime.handle(block, "submit", submit).body)
     print(json.dumps({"fieldsets": html.count("<fieldset"), "items": len(pack.items),
-                      "save_status": response.status_code}))
+                      "save_status": response.status_code, "dimensions": len(pack.dimensions),
+                      "chart_bars": result["result_html"].count('class="ca-chart-bar"')}))
 """)
 
 
@@ -77,3 +81,4 @@ def test_wheel_installs_and_renders_in_a_clean_environment(wheel, tmp_path):
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     assert figures["fieldsets"] == figures["items"] > 0
     assert figures["save_status"] == 200
+    assert figures["chart_bars"] == figures["dimensions"]  # the result page's chart, an included template
