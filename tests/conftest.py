@@ -37,6 +37,20 @@ def answer_set(pack, quality: str) -> dict:
     return answers
 
 
+def stored_answers(rng, pack, odd: list, odd_share: float, answered_share: float) -> dict:
+    """
+    Answers as they might be stored: most questions answered with a valid option or rating,
+    ``odd_share`` of those with a value from ``odd`` instead, and now and then an answer to a
+    question the pack no longer has.
+    """
+    answers = {item.id: (rng.choice(odd) if rng.random() < odd_share else
+                         rng.choice(item.options).id if item.is_situational else rng.randint(1, 5))
+               for item in pack.items if rng.random() < answered_share}
+    if rng.random() < 0.1:
+        answers["a_removed_question"] = "x"
+    return answers
+
+
 @pytest.fixture
 def learner(db):
     return Learner("learner")

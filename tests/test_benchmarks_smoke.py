@@ -18,6 +18,8 @@ from benchmarks import http_latency, inprocess, report_rows, scaling, timing, we
 from benchmarks.env import Driver, poll_installed
 from benchmarks.noop_block import BLOCK_TYPE, NoopBlock
 
+from .conftest import stored_answers
+
 STATIC = Path(__file__).resolve().parent.parent / "competency_xblock" / "static"
 needs_poll = pytest.mark.skipif(not poll_installed(), reason="xblock-poll is installed by requirements/bench.txt only")
 
@@ -118,9 +120,5 @@ def test_report_rows_word_answers_as_answers_text_does(pack):
     for language in pack.languages:
         rows = reports.ReportRows(pack, pack.items, language)
         for _ in range(300):
-            answers = {item.id: (rng.choice(odd) if rng.random() < 0.2 else
-                                 rng.choice(item.options).id if item.is_situational else rng.randint(1, 5))
-                       for item in pack.items if rng.random() < 0.9}
-            if rng.random() < 0.1:
-                answers["a_removed_question"] = "x"
+            answers = stored_answers(rng, pack, odd, odd_share=0.2, answered_share=0.9)
             assert rows.answers_text(answers) == reports.answers_text(pack, pack.items, answers, language)

@@ -18,7 +18,7 @@ import pytest
 from competency_xblock import cli, reports
 from competency_xblock.pack_loader import load_pack_file
 
-from .conftest import PACKS
+from .conftest import PACKS, stored_answers
 from .test_staff import COHORT, WORST, XML, mini_library  # noqa: F401  (fixture)
 from .workbench import Learner
 
@@ -109,11 +109,7 @@ def test_report_rows_word_any_stored_answers_as_answers_text_does(mini):
     for language in ("en", "pl"):
         rows = reports.ReportRows(mini, mini.items, language)
         for _ in range(400):
-            answers = {item.id: (rng.choice(odd) if rng.random() < 0.1 else
-                                 rng.choice(item.options).id if item.is_situational else rng.randint(1, 5))
-                       for item in mini.items if rng.random() < 0.95}
-            if rng.random() < 0.1:
-                answers["a_removed_question"] = "x"
+            answers = stored_answers(rng, mini, odd, odd_share=0.1, answered_share=0.95)
             expected = reports.answers_text(mini, mini.items, answers, language)
             assert rows.answers_text(answers) == rows.answers_text(MappingProxyType(answers)) == expected
     assert reports.ReportRows(mini, mini.items, "en").answers_text(dict(COHORT["u2"], l_self=3.0)) == \
