@@ -6,11 +6,22 @@ from setuptools import find_packages, setup
 HERE = Path(__file__).parent
 
 
-def package_files(*folders):
-    """Every file below the given package folders, relative to the package."""
-    package = HERE / "competency_xblock"
-    return sorted(str(path.relative_to(package)) for folder in folders
-                  for path in (package / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+# static/ and content/ sit at the repository's top level and go inside the installed package,
+# where competency_xblock.package_data finds them (in a checkout it finds them at the top).
+DATA_FOLDERS = ("static", "content")
+
+
+def package_files(root: Path, *folders: str) -> list[str]:
+    """Every file below the given folders of ``root``, relative to ``root``."""
+    return sorted(str(path.relative_to(root)) for folder in folders
+                  for path in (root / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+
+
+def data_packages() -> dict[str, str]:
+    """Each folder below static/ and content/ as a data-only sub-package of competency_xblock."""
+    return {f"competency_xblock.{'.'.join(folder.relative_to(HERE).parts)}": str(folder.relative_to(HERE))
+            for top in DATA_FOLDERS for folder in [HERE / top, *sorted((HERE / top).rglob("*"))]
+            if folder.is_dir() and folder.name != "__pycache__"}
 
 
 setup(
@@ -21,8 +32,12 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
     python_requires=">=3.11",
-    packages=find_packages(include=["competency_xblock", "competency_xblock.*"]),
-    package_data={"competency_xblock": package_files("static", "content", "scenarios", "conf")},
+    packages=find_packages(include=["competency_xblock", "competency_xblock.*"]) + sorted(data_packages()),
+    package_dir={"competency_xblock": "competency_xblock", **data_packages()},
+    package_data={
+        "competency_xblock": package_files(HERE / "competency_xblock", "scenarios", "conf"),
+        **{name: ["*"] for name in data_packages()},
+    },
     install_requires=[
         "XBlock[django]>=5.0",
         "edx-opaque-keys>=2.5",

@@ -18,8 +18,8 @@ from typing import Iterator, NamedTuple
 
 import yaml
 
-from competency_xblock import pack_loader
-from competency_xblock.pack_loader import CONTENT_DIR, PackLibrary
+from competency_xblock.domain import pack_loader
+from competency_xblock.domain.pack_loader import CONTENT_DIR, PackLibrary
 
 
 def base_pack_data() -> dict:
@@ -47,7 +47,7 @@ def synthetic_library(item_counts) -> Iterator[dict[int, str]]:
     block load its packs from there (as ``DEFAULT_LIBRARY``) until the block exits;
     yields {item count: pack id}.
     """
-    from competency_xblock import assessment  # pylint: disable=import-outside-toplevel
+    from competency_xblock.blocks import assessment  # pylint: disable=import-outside-toplevel
     base = base_pack_data()
     with tempfile.TemporaryDirectory(prefix="competency-bench-packs-") as folder:
         pack_ids = {}

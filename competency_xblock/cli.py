@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pack_loader import CONTENT_DIR, PackError, load_pack_file
+from .domain.pack_loader import CONTENT_DIR, PackError, load_pack_file
 
 
 def _validate(paths: list[str]) -> int:
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(args.paths)
     if args.command == "report":
-        from . import workbench_report  # pylint: disable=import-outside-toplevel  # Django only when asked for
+        from .platform import workbench_report  # pylint: disable=import-outside-toplevel  # Django only when asked for
         return workbench_report.run(args.scenario, args.output)
     return 2  # pragma: no cover - argparse rejects unknown commands
 

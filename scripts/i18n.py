@@ -26,8 +26,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_p
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
-PACKAGE = Path(__file__).resolve().parents[1] / "competency_xblock"
-LOCALE_DIR = PACKAGE / "conf" / "locale"
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE_DIR = ROOT / "competency_xblock" / "conf" / "locale"
 SOURCE_LANGUAGE = "en"
 PROJECT = "competency-xblock"
 HEADER = """\
@@ -36,8 +36,8 @@ HEADER = """\
 #"""
 KEYWORDS = {**DEFAULT_KEYWORDS, "ugettext": None, "ungettext": (1, 2), "gettext_noop": None}
 DOMAINS = {
-    # domain: Babel method map over the package (files no pattern matches are not read)
-    "text": [("static/html/**.html", "django"), ("**.py", "python")],
+    # domain: Babel method map over the repository (files no pattern matches are not read)
+    "text": [("static/html/**.html", "django"), ("competency_xblock/**.py", "python")],
     "djangojs": [("static/js/**.js", "javascript")],
 }
 
@@ -65,8 +65,8 @@ def template_catalog(domain: str) -> Catalog:
     method_map = [(pattern, extract_django_template if method == "django" else method)
                   for pattern, method in DOMAINS[domain]]
     for filename, lineno, message, comments, context in extract_from_dir(
-            PACKAGE, method_map=method_map, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True):
-        catalog.add(message, None, [(f"competency_xblock/{filename}", lineno)], auto_comments=comments,
+            ROOT, method_map=method_map, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
                     context=context)
     return catalog
 
@@ -121,7 +121,7 @@ def compile_all() -> None:
             path = po_path(language, domain)
             if path.exists():
                 path.with_suffix(".mo").write_bytes(compiled(read_catalog(path, language)))
-                print(f"compiled {path.with_suffix('.mo').relative_to(PACKAGE.parent)}")
+                print(f"compiled {path.with_suffix('.mo').relative_to(ROOT)}")
 
 
 def problems() -> list[str]:
@@ -182,5 +182,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(PACKAGE.parent))
+    sys.path.insert(0, str(ROOT))
     sys.exit(main(sys.argv))

@@ -15,7 +15,7 @@ and stops both when it ends, also on failure or Ctrl-C. Then:
    submits that read the same saved state one is kept and the other is refused with 409;
    two that did not overlap are both kept, as a retake;
 3. every learner's results are read back (``student_view_user_state``): as many kept
-   attempts as submits answered 200, the level ``competency_xblock.scoring`` gives the
+   attempts as submits answered 200, the level ``competency_xblock.domain.scoring`` gives the
    same answers;
 4. the staff aggregates (the staff CSV) are compared with the true level counts.
 
@@ -46,9 +46,9 @@ sys.path[:0] = [path for path in (str(REPO_ROOT), str(REPO_ROOT / "scripts")) if
 
 import httpx  # noqa: E402  pylint: disable=wrong-import-position
 
-from competency_xblock import scoring  # noqa: E402  pylint: disable=wrong-import-position
-from competency_xblock.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
-from competency_xblock.pack_model import SCALE_MAX, SCALE_MIN  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.domain import scoring  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.domain.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.domain.pack_model import SCALE_MAX, SCALE_MIN  # noqa: E402  pylint: disable=wrong-import-position
 from load_servers import PostgresCluster, PostgresUnavailable, Workbench  # noqa: E402  pylint: disable=wrong-import-position
 
 SCENARIO = "Competency assessment: customer service"

@@ -22,7 +22,7 @@ django.setup()
 
 from playwright.sync_api import sync_playwright  # noqa: E402  pylint: disable=wrong-import-position
 
-from competency_xblock.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.domain.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
 from tests.browser.pages import AssessmentPage, scenario_url  # noqa: E402  pylint: disable=wrong-import-position
 from tests.browser.workbench_server import CHROMIUM, WorkbenchServer, launch_chromium  # noqa: E402
 from tests.conftest import answer_set  # noqa: E402  pylint: disable=wrong-import-position

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from competency_xblock.pack_loader import DEFAULT_LIBRARY, load_pack_file
-from competency_xblock.pack_model import SCALE_MAX, SCALE_MIN
+from competency_xblock.domain.pack_loader import DEFAULT_LIBRARY, load_pack_file
+from competency_xblock.domain.pack_model import SCALE_MAX, SCALE_MIN
 
 from .workbench import Learner
 

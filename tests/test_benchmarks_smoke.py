@@ -20,7 +20,7 @@ from benchmarks.noop_block import BLOCK_TYPE, NoopBlock
 
 from .conftest import stored_answers
 
-STATIC = Path(__file__).resolve().parent.parent / "competency_xblock" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 needs_poll = pytest.mark.skipif(not poll_installed(), reason="xblock-poll is installed by requirements/bench.txt only")
 
 
@@ -68,10 +68,10 @@ def test_scaling_runs_on_synthetic_packs(db):
 
 def test_synthetic_packs_hold_the_asked_number_of_items(db):
     with scaling.synthetic_library((50,)) as pack_ids:
-        from competency_xblock import assessment  # pylint: disable=import-outside-toplevel
+        from competency_xblock.blocks import assessment  # pylint: disable=import-outside-toplevel
         pack = assessment.DEFAULT_LIBRARY.get(pack_ids[50])
     assert len(pack.items) == len({item.id for item in pack.items}) == 50
-    from competency_xblock import assessment  # pylint: disable=import-outside-toplevel,reimported
+    from competency_xblock.blocks import assessment  # pylint: disable=import-outside-toplevel,reimported
     assert assessment.DEFAULT_LIBRARY.get("customer_service")  # the real library is back
 
 
@@ -114,7 +114,7 @@ def test_report_rows_word_answers_as_answers_text_does(pack):
     """The report's fast path (made for benchmark item 6) writes exactly what ``answers_text`` writes."""
     import random  # pylint: disable=import-outside-toplevel
 
-    from competency_xblock import reports  # pylint: disable=import-outside-toplevel
+    from competency_xblock.domain import reports  # pylint: disable=import-outside-toplevel
     rng = random.Random(8)
     odd = [True, False, 1.0, 3.0, "3", None, [1], {"a": 1}, 0, 6, "zz", -1]
     for language in pack.languages:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from competency_xblock import attempt_claims
+from competency_xblock.platform import attempt_claims
 
 from .conftest import answer_set
 from .workbench import Learner

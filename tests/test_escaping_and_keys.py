@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from competency_xblock.pack_loader import PackLibrary
+from competency_xblock.domain.pack_loader import PackLibrary
 
 from .conftest import answer_set
 
@@ -36,7 +36,7 @@ def poisoned(tmp_path, monkeypatch):
     data["id"] = "customer_service"
     (tmp_path / "customer_service.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     library = PackLibrary(tmp_path)
-    monkeypatch.setattr("competency_xblock.assessment.DEFAULT_LIBRARY", library)
+    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", library)
     return library.get("customer_service")
 
 

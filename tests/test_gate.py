@@ -9,9 +9,9 @@ import pytest
 from opaque_keys.edx.keys import UsageKey
 from xblock.fields import ScopeIds
 
-from competency_xblock import followups
-from competency_xblock.assessment import CompetencyAssessmentBlock
-from competency_xblock.gate import CompetencyGateBlock, block_url
+from competency_xblock.blocks import followups
+from competency_xblock.blocks.assessment import CompetencyAssessmentBlock
+from competency_xblock.blocks.gate import CompetencyGateBlock, block_url
 
 from .conftest import answer_set
 from .workbench import Learner

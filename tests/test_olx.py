@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from xblock.fields import Scope
 
-from competency_xblock.olx import OlxError
+from competency_xblock.blocks.olx import OlxError
 
 from .conftest import answer_set
 from .test_studio import SETTINGS, full_settings, save, settings

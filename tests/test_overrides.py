@@ -5,10 +5,10 @@ import copy
 
 import pytest
 
-from competency_xblock.overrides import (
+from competency_xblock.domain.overrides import (
     OverridesError, apply_overrides, check_overrides, normalize_overrides, short_dimensions,
 )
-from competency_xblock.presenters import question_context
+from competency_xblock.blocks.presenters import question_context
 
 
 def situational(item_id="new_scene", dimension="listening", **changes):

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 import competency_xblock
-from competency_xblock import templates
+from competency_xblock.blocks import templates
 
 from .conftest import answer_set
 
@@ -34,14 +34,14 @@ def checked_in(html: str) -> dict:
 
 def test_a_template_is_read_and_compiled_once(monkeypatch):
     reads = []
-    real_files = templates.importlib.resources.files
+    real_read_text = templates.package_data.read_text
 
-    def counting_files(package):
-        reads.append(package)
-        return real_files(package)
+    def counting_read_text(relative):
+        reads.append(relative)
+        return real_read_text(relative)
 
     templates.compiled.cache_clear()
-    monkeypatch.setattr(templates.importlib.resources, "files", counting_files)
+    monkeypatch.setattr(templates.package_data, "read_text", counting_read_text)
     context = {"is_staff": False, "issues": []}
     first = templates.render("static/html/pack_error.html", context)
     assert templates.render("static/html/pack_error.html", context) == first

@@ -15,8 +15,10 @@ from types import MappingProxyType
 
 import pytest
 
-from competency_xblock import cli, reports
-from competency_xblock.pack_loader import load_pack_file
+from competency_xblock import cli
+
+from competency_xblock.domain import reports
+from competency_xblock.domain.pack_loader import load_pack_file
 
 from .conftest import PACKS, stored_answers
 from .test_staff import COHORT, WORST, XML, mini_library  # noqa: F401  (fixture)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from competency_xblock import scoring
-from competency_xblock.pack_model import SCALE_MAX, SCALE_MIN
+from competency_xblock.domain import scoring
+from competency_xblock.domain.pack_model import SCALE_MAX, SCALE_MIN
 
 
 def run(pack, answers, cut_scores=None):
@@ -154,10 +154,10 @@ def test_weakest_dimensions(mini_pack):
 
 
 def test_scoring_imports_nothing_from_xblock():
-    import competency_xblock.pack_loader
-    import competency_xblock.pack_model
-    import competency_xblock.presenters
-    for module in (scoring, competency_xblock.pack_model, competency_xblock.pack_loader,
-                   competency_xblock.presenters):
+    import competency_xblock.domain.pack_loader
+    import competency_xblock.domain.pack_model
+    import competency_xblock.blocks.presenters
+    for module in (scoring, competency_xblock.domain.pack_model, competency_xblock.domain.pack_loader,
+                   competency_xblock.blocks.presenters):
         source = open(module.__file__, encoding="utf-8").read()
         assert "import xblock" not in source and "from xblock" not in source, module.__name__

@@ -19,10 +19,10 @@ import types
 import pytest
 import webob
 
-from competency_xblock import openedx_platform
-from competency_xblock.assessment import CompetencyAssessmentBlock
-from competency_xblock.workbench_store import WorkbenchUserStateClient
-from competency_xblock.pack_loader import PackLibrary
+from competency_xblock.platform import openedx_platform
+from competency_xblock.blocks.assessment import CompetencyAssessmentBlock
+from competency_xblock.platform.workbench_store import WorkbenchUserStateClient
+from competency_xblock.domain.pack_loader import PackLibrary
 
 from .conftest import PACKS
 from .workbench import Learner
@@ -55,7 +55,7 @@ OVERALL_MEAN = (96.25 + 64.1667 + 5 + 90 + 34.5833) / 5  # 58.0
 
 @pytest.fixture
 def mini_library(monkeypatch):
-    monkeypatch.setattr("competency_xblock.assessment.DEFAULT_LIBRARY", PackLibrary(PACKS))
+    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", PackLibrary(PACKS))
 
 
 def submit(user: str, usage_id, answers) -> tuple[int, dict]:

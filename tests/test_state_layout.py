@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from competency_xblock import state_layout
+from competency_xblock.domain import state_layout
 
 from .conftest import answer_set
 

@@ -1,5 +1,5 @@
 """
-Tests of competency_xblock.statistics against direct computations over raw responses.
+Tests of competency_xblock.domain.statistics against direct computations over raw responses.
 """
 import ast
 import copy
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from competency_xblock import statistics as stats
+from competency_xblock.domain import statistics as stats
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLD_CODES = {  # code -> (figure, threshold); skipped when exact value sits on it

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from xblock.validation import ValidationMessage
 
-from competency_xblock.pack_loader import CONTENT_DIR, PackLibrary
+from competency_xblock.domain.pack_loader import CONTENT_DIR, PackLibrary
 
 from .conftest import PACKS, answer_set
 
@@ -68,8 +68,8 @@ def packs_dir(tmp_path, monkeypatch):
     shutil.copy(PACKS / "mini.yaml", tmp_path)
     (tmp_path / "broken.yaml").write_text("id: broken\nversion: [\n", encoding="utf-8")
     library = PackLibrary(tmp_path)
-    monkeypatch.setattr("competency_xblock.pack_loader.DEFAULT_LIBRARY", library)
-    monkeypatch.setattr("competency_xblock.assessment.DEFAULT_LIBRARY", library)
+    monkeypatch.setattr("competency_xblock.domain.pack_loader.DEFAULT_LIBRARY", library)
+    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", library)
     return tmp_path
 
 

@@ -49,6 +49,11 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_contains_static_content_and_entry_points(wheel):
     names = zipfile.ZipFile(wheel).namelist()
+    # static/ and content/ are at the checkout's top level and inside the installed package
+    for folder in ("static", "content"):
+        in_checkout = {f"competency_xblock/{path.relative_to(ROOT).as_posix()}"
+                       for path in (ROOT / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+        assert in_checkout and in_checkout <= set(names), sorted(in_checkout - set(names))
     assert "competency_xblock/content/customer_service.yaml" in names
     assert "competency_xblock/content/schema.json" in names
     assert "competency_xblock/static/js/assessment.js" in names

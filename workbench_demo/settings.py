@@ -8,13 +8,13 @@ os.makedirs("var", exist_ok=True)
 
 WORKBENCH["services"]["user"] = "workbench_demo.services.DemoUserService"
 # Every learner's saved state of a block, for the staff view's cohort figures (the LMS has its own).
-WORKBENCH["services"]["user_state_client"] = "competency_xblock.workbench_store.WorkbenchUserStateClient"
+WORKBENCH["services"]["user_state_client"] = "competency_xblock.platform.workbench_store.WorkbenchUserStateClient"
 
 # Learners named here are course staff in the demo (the workbench picks the user with ?student=).
 COMPETENCY_DEMO_STAFF_USERS = set(os.environ.get("COMPETENCY_DEMO_STAFF_USERS", "staff").split(","))
 
 # A cache every server process shares, as the LMS's memcached or Redis is: a submit claims its
-# attempt there with an atomic add (competency_xblock.attempt_claims). `make migrate` creates the table.
+# attempt there with an atomic add (competency_xblock.platform.attempt_claims). `make migrate` creates the table.
 # Claims must outlive their requests: Django's default of 300 entries would cull live ones
 # under load (two racing submits could then both be kept).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -6,7 +6,7 @@ scenario no other browser test uses.
 """
 from __future__ import annotations
 
-from competency_xblock import scoring
+from competency_xblock.domain import scoring
 
 from ..conftest import answer_set
 from .pages import AssessmentPage, scenario_url

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import competency_xblock
-from competency_xblock import scoring
-from competency_xblock.presenters import safe_href
+from competency_xblock.domain import scoring
+from competency_xblock.blocks.presenters import safe_href
 
 from ..conftest import answer_set
 from .pages import AssessmentPage

@@ -61,7 +61,7 @@ def csv_figures(rows) -> dict:
 
 
 def test_staff_see_the_cohort_figures_and_download_them(new_page, scenarios, student, pack):
-    from competency_xblock import scoring  # pylint: disable=import-outside-toplevel
+    from competency_xblock.domain import scoring  # pylint: disable=import-outside-toplevel
     path = scenarios[SCENARIO]
     staff_page = new_page(accept_downloads=True)
     staff = open_staff_view(staff_page, path)

@@ -7,11 +7,11 @@ into a question context.
 """
 from __future__ import annotations
 
-from . import authoring
-from .charts import bar_chart
+from ..domain import authoring
+from ..domain.charts import bar_chart
+from ..domain.pack_model import Item, Pack, localize
+from ..domain.scoring import Result, lowered_and_raised, weakest_dimensions
 from .followups import is_in_page_anchor
-from .pack_model import Item, Pack, localize
-from .scoring import Result, lowered_and_raised, weakest_dimensions
 
 
 def safe_href(url: str) -> str | None:

@@ -25,16 +25,15 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import List, Scope, String
-from xblock.utils.resources import ResourceLoader
 from xblock.utils.studio_editable import StudioContainerXBlockMixin, StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
+from .. import package_data
+from ..platform.services import RuntimeServicesMixin
 from . import followups, templates
 from .assessment import CompetencyAssessmentBlock
-from .services import RuntimeServicesMixin
 
 log = logging.getLogger(__name__)
-loader = ResourceLoader(__name__)
 
 ASSESSMENT_TYPE = "competency_assessment"
 
@@ -213,7 +212,7 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
         }
         fragment.add_content(templates.render("static/html/gate.html", template_context,
                                               self.runtime.service(self, "i18n")))
-        fragment.add_css(loader.load_unicode("static/css/gate.css"))
+        fragment.add_css(package_data.read_text("static/css/gate.css"))
         return fragment
 
     def _render_children(self, context, fragment) -> list[str]:

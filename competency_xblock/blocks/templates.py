@@ -18,7 +18,6 @@ copy of the catalog to the translation the tag keeps. :func:`render` does the sa
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from contextlib import contextmanager
 
 from django.template import Context, Engine, Template
@@ -26,20 +25,20 @@ from django.template.backends.django import get_installed_libraries
 from django.utils import translation
 from django.utils.translation import trans_real
 
-PACKAGE = __package__
+from .. import package_data
 
 
 @functools.cache
 def _engine() -> Engine:
     # {% include "bar_chart.html" %} and the like name templates in static/html/.
-    partials = str(importlib.resources.files(PACKAGE).joinpath("static", "html"))
+    partials = str(package_data.data_path("static/html"))
     return Engine(dirs=[partials], libraries=get_installed_libraries(), autoescape=True)
 
 
 @functools.cache
 def compiled(template_path: str) -> Template:
     """The package's template at ``template_path`` (e.g. "static/html/result.html"), compiled."""
-    source = importlib.resources.files(PACKAGE).joinpath(template_path).read_text(encoding="utf-8")
+    source = package_data.read_text(template_path)
     return Template(source, engine=_engine())
 
 

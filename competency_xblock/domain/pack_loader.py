@@ -20,12 +20,13 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from ..package_data import data_path
 from .pack_model import (
     LEVELS, SELF_ASSESSMENT, SITUATIONAL, Dimension, Item, Level, Link, Option, Pack,
     ScoringRules,
 )
 
-CONTENT_DIR = Path(__file__).parent / "content"
+CONTENT_DIR = data_path("content")
 SCHEMA_PATH = CONTENT_DIR / "schema.json"
 
 

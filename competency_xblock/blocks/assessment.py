@@ -20,16 +20,19 @@ from xblock.plugin import PluginMissingError
 from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 
-from . import attempt_claims, authoring, followups, presenters, scoring, state_layout, templates
-from .pack_loader import DEFAULT_LIBRARY, PackError
-from .pack_model import Pack
-from .services import RuntimeServicesMixin
-from .overrides import OverridesError, apply_overrides
+from .. import package_data
+from ..domain import authoring, scoring, state_layout
+from ..domain.overrides import OverridesError, apply_overrides
+from ..domain.pack_loader import DEFAULT_LIBRARY, PackError
+from ..domain.pack_model import Pack
+from ..platform import attempt_claims
+from ..platform.services import RuntimeServicesMixin
+from . import followups, presenters, templates
 from .staff import CompetencyStaffMixin
 from .studio import AssessmentStudioMixin
 
 log = logging.getLogger(__name__)
-loader = ResourceLoader(__name__)
+loader = ResourceLoader("competency_xblock")  # the scenarios/ folder
 
 GRADING_MODES = ("score", "level")
 RETAKE_POLICIES = ("best", "latest")
@@ -315,9 +318,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         }
         fragment = Fragment(templates.render("static/html/assessment.html", context,
                                              self.runtime.service(self, "i18n")))
-        fragment.add_css(loader.load_unicode("static/css/assessment.css"))
+        fragment.add_css(package_data.read_text("static/css/assessment.css"))
         self.add_javascript_catalog(fragment)
-        fragment.add_javascript(loader.load_unicode("static/js/assessment.js"))
+        fragment.add_javascript(package_data.read_text("static/js/assessment.js"))
         fragment.initialize_js("CompetencyAssessment")
         if self.user_is_staff():
             self.add_staff_section(fragment)

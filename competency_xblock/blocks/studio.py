@@ -15,17 +15,17 @@ import json
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
-from xblock.utils.resources import ResourceLoader
 from xblock.utils.studio_editable import FutureFields, StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from . import authoring, pack_loader
+from .. import package_data
+from ..domain import authoring, pack_loader
+from ..domain.overrides import normalize_overrides, prompt_key
+from ..domain.pack_loader import PackError
+from ..domain.pack_model import LEVELS, SITUATIONAL, Pack, localize
+from . import templates
 from .olx import OlxMixin
-from .overrides import normalize_overrides, prompt_key
-from .pack_loader import PackError
-from .pack_model import LEVELS, SITUATIONAL, Pack, localize
 
-loader = ResourceLoader(__name__)
 MAX_EDIT_BYTES = 1024 * 1024
 BLANK_OPTION_POINTS = (3, 2, 1, 0)
 
@@ -185,11 +185,10 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         }
         if pack:
             context.update(self._question_context(pack, language))
-        fragment = Fragment(loader.render_django_template("static/html/studio.html", context,
-                                                          i18n_service=self.runtime.service(self, "i18n")))
-        fragment.add_css(loader.load_unicode("static/css/studio.css"))
+        fragment = Fragment(templates.render("static/html/studio.html", context, self.runtime.service(self, "i18n")))
+        fragment.add_css(package_data.read_text("static/css/studio.css"))
         self.add_javascript_catalog(fragment)
-        fragment.add_javascript(loader.load_unicode("static/js/studio.js"))
+        fragment.add_javascript(package_data.read_text("static/js/studio.js"))
         fragment.initialize_js("CompetencyAssessmentStudio", {
             "pack_id": self.pack_id,
             "pack_languages": {choice["id"]: choice["languages"] for choice in context["packs"]},
@@ -203,8 +202,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
     def _render_part(self, part: str, values: dict, **extra) -> str:
         """One repeatable row of the editor (also rendered blank as the template JS copies)."""
         context = {"row": values, "levels": LEVELS, "point_choices": BLANK_OPTION_POINTS, **extra}
-        return loader.render_django_template(f"static/html/studio_{part}.html", context,
-                                             i18n_service=self.runtime.service(self, "i18n"))
+        return templates.render(f"static/html/studio_{part}.html", context, self.runtime.service(self, "i18n"))
 
     def _pack_choices(self) -> list[dict]:
         """The installed packs, broken ones not selectable; a missing current pack is kept selected."""

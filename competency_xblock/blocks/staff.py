@@ -27,13 +27,12 @@ import json
 
 from webob import Response
 from xblock.core import XBlock, XBlockMixin
-from xblock.utils.resources import ResourceLoader
 
-from . import reports, state_layout, statistics, templates
-from .pack_loader import PackError
-from .services import staff_only
-
-loader = ResourceLoader(__name__)
+from .. import package_data
+from ..domain import reports, state_layout, statistics
+from ..domain.pack_loader import PackError
+from ..platform.services import staff_only
+from . import templates
 
 
 def _json_response(payload, status: int = 200) -> Response:
@@ -83,7 +82,7 @@ class CompetencyStaffMixin(XBlockMixin):
         them from ``staff_figures`` only when asked.
         """
         fragment.add_content(templates.render("static/html/staff.html", {}, self.runtime.service(self, "i18n")))
-        fragment.add_css(loader.load_unicode("static/css/staff.css"))
+        fragment.add_css(package_data.read_text("static/css/staff.css"))
 
     def staff_figures_html(self, pack) -> str:
         """The cohort figures' HTML (learners, chart, tables, CSV link), or why there are none."""
