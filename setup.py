@@ -35,7 +35,7 @@ setup(
     packages=find_packages(include=["competency_xblock", "competency_xblock.*"]) + sorted(data_packages()),
     package_dir={"competency_xblock": "competency_xblock", **data_packages()},
     package_data={
-        "competency_xblock": package_files(HERE / "competency_xblock", "scenarios", "conf"),
+        "competency_xblock": package_files(HERE / "competency_xblock", "scenarios", "conf", "translations"),
         **{name: ["*"] for name in data_packages()},
     },
     install_requires=[
