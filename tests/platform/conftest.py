@@ -1,0 +1,17 @@
+"""Fixtures of the platform contract tests: a learner of the workbench, blocks built from OLX."""
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import answer_set  # noqa: F401  (re-exported for the contract modules)
+from ..workbench import Learner
+
+
+@pytest.fixture
+def learner(db):
+    return Learner("platform-learner")
+
+
+@pytest.fixture
+def assessment_xml():
+    return '<competency_assessment url_name="cs_check" pack_id="customer_service" max_attempts="3"/>'
