@@ -38,9 +38,13 @@ setup(
         "competency_xblock": package_files(HERE / "competency_xblock", "scenarios", "conf", "translations"),
         **{name: ["*"] for name in data_packages()},
     },
+    # Ranges that admit both Open edX's pins (requirements/platform.txt) and the latest
+    # (requirements/base.txt); tests/platform/test_versions.py checks it.
     install_requires=[
-        "XBlock[django]>=5.0",
-        "edx-opaque-keys>=2.5",
+        "XBlock[django]>=5.3,<7",
+        "edx-opaque-keys>=3.0,<5",
+        "web-fragments>=3.0",
+        "Django>=5.2,<6",
         "PyYAML>=6.0",
         "jsonschema>=4.18",
     ],
