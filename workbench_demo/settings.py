@@ -20,6 +20,9 @@ COMPETENCY_DEMO_STAFF_USERS = set(os.environ.get("COMPETENCY_DEMO_STAFF_USERS", 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "competency_workbench_cache", "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
+# The workbench's pages, and a phone webview of an assessment without them (workbench_demo/webview.py).
+ROOT_URLCONF = "workbench_demo.urls"
+
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join("var", "workbench.log")
 LANGUAGES = [("en", "English"), ("pl", "Polski")]
 
