@@ -12,7 +12,11 @@ Two fallbacks keep a learner's language when a runtime's service finds nothing:
 
 - ``python_translation``: the block's ``text.mo`` for the active language, for a runtime
   whose i18n service holds no catalogue of the block (the workbench's own service, a
-  runtime that never looked in the package);
+  runtime that never looked in the package). The LMS may be one: at edx-platform commit
+  16397a1c the service names the package folder ``str(importlib.resources.path(module,
+  "translations"))``, which on Python 3.12 is the text of a context manager, not a path,
+  so ``gettext`` finds nothing there and the service falls back to Django's translations
+  (tests/platform/test_translations.py holds both cases);
 - ``javascript_catalogue``: the block's script for the active language, added to a view
   when the service gives no catalogue URL (every installation without atlas).
 """
