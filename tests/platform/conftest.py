@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import answer_set  # noqa: F401  (re-exported for the contract modules)
 from ..workbench import Learner
 
 

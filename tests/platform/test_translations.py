@@ -104,8 +104,8 @@ def test_a_catalogue_in_the_source_folder_only_is_not_found(tmp_path, monkeypatc
     """A package shipping text.mo only in conf/locale (this block's old layout) stays English, as in Open edX."""
     package = tmp_path / "misplaced_block"
     (package / "conf" / "locale" / "pl" / "LC_MESSAGES").mkdir(parents=True)
-    for mo in (LOCALE_SOURCES / "pl" / "LC_MESSAGES").glob("text.mo"):
-        (package / "conf" / "locale" / "pl" / "LC_MESSAGES" / "text.mo").write_bytes(mo.read_bytes())
+    (package / "conf" / "locale" / "pl" / "LC_MESSAGES" / "text.mo").write_bytes(
+        (LOCALE_SOURCES / "pl" / "LC_MESSAGES" / "text.mo").read_bytes())
     (package / "__init__.py").write_text(textwrap.dedent("""
         class MisplacedBlock:
             pass
