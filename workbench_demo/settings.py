@@ -20,16 +20,22 @@ COMPETENCY_DEMO_STAFF_USERS = set(os.environ.get("COMPETENCY_DEMO_STAFF_USERS", 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "competency_workbench_cache", "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
+# The workbench's pages, and a phone webview of an assessment without them (workbench_demo/webview.py).
+ROOT_URLCONF = "workbench_demo.urls"
+
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join("var", "workbench.log")
 LANGUAGES = [("en", "English"), ("pl", "Polski")]
 
 # The UI language follows the browser (Accept-Language) or the django_language cookie, as the LMS
-# follows the learner's preference; the block's text.mo comes through the i18n service and its
-# djangojs.mo through the workbench's /jsi18n/ page script.
-from workbench.settings import MIDDLEWARE  # noqa: E402  pylint: disable=wrong-import-position
+# follows the learner's preference. The block's catalogues are found as Open edX finds them
+# (workbench_demo/i18n.py): no LOCALE_PATHS, so nothing else finds them by accident.
+from workbench.settings import INSTALLED_APPS, MIDDLEWARE  # noqa: E402  pylint: disable=wrong-import-position
 
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
                   "django.middleware.locale.LocaleMiddleware")
-WORKBENCH["services"]["i18n"] = "workbench_demo.i18n.DemoI18nService"
-LOCALE_PATHS = [os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                             "competency_xblock", "conf", "locale")]
+INSTALLED_APPS = [*INSTALLED_APPS, "workbench_demo.apps.WorkbenchDemoConfig"]
+WORKBENCH["services"]["i18n"] = "workbench_demo.i18n.DemoI18nServices"
+# Where `atlas pull` would put translations (conf/plugins-locale/xblock.v1 of edx-platform) and
+# where the platform's compiled JavaScript catalogues would be; empty in the demo.
+COMPETENCY_DEMO_PLUGINS_LOCALE_ROOT = os.path.join("var", "conf", "plugins-locale", "xblock.v1")
+COMPETENCY_DEMO_STATICI18N_ROOT = os.path.join("var", "static", "statici18n")

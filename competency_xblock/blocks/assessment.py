@@ -296,6 +296,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         if self.state_version != state_layout.CURRENT_VERSION:
             self.state_version = state_layout.CURRENT_VERSION
 
+    # The mobile apps show a block inline only when its student_view supports multi_device
+    # (lms/djangoapps/course_api/blocks/transformers/student_view.py); the view is plain JS, no jQuery.
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         self.upgrade_saved_state()
         try:
@@ -317,7 +320,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             "language": language,
         }
         fragment = Fragment(templates.render("static/html/assessment.html", context,
-                                             self.runtime.service(self, "i18n")))
+                                             self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/assessment.css"))
         self.add_javascript_catalog(fragment)
         fragment.add_javascript(package_data.read_text("static/js/assessment.js"))
@@ -328,7 +331,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
 
     def _render_questions(self, pack: Pack, language: str) -> str:
         groups = presenters.question_context(pack, self.active_items(pack), language, self.answers)
-        return templates.render("static/html/questions.html", {"groups": groups}, self.runtime.service(self, "i18n"))
+        return templates.render("static/html/questions.html", {"groups": groups}, self.i18n_service())
 
     def _render_result(self, pack: Pack, record: dict, language: str | None = None,
                        result: scoring.Result | None = None) -> str:
@@ -353,7 +356,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                          "level": r.get("level"), "overall": None if r.get("overall") is None else round(r["overall"])}
                         for n, r in enumerate(self.results, start=1)],
         })
-        return templates.render("static/html/result.html", context, self.runtime.service(self, "i18n"))
+        return templates.render("static/html/result.html", context, self.i18n_service())
 
     def open_gate_lessons(self, level: int | None) -> list[dict]:
         """
@@ -381,7 +384,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
     def _pack_error_fragment(self, error: PackError) -> Fragment:
         log.warning("Competency pack %r cannot be used: %s", self.pack_id, error)
         context = {"is_staff": self.user_is_staff(), "issues": [str(issue) for issue in error.issues[:20]]}
-        return Fragment(templates.render("static/html/pack_error.html", context, self.runtime.service(self, "i18n")))
+        return Fragment(templates.render("static/html/pack_error.html", context, self.i18n_service()))
 
     # ----- handlers ------------------------------------------------------------------------------
 

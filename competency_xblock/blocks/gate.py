@@ -29,6 +29,7 @@ from xblock.utils.studio_editable import StudioContainerXBlockMixin, StudioEdita
 from xblock.validation import ValidationMessage
 
 from .. import package_data
+from ..platform import runtimes
 from ..platform.services import RuntimeServicesMixin
 from . import followups, templates
 from .assessment import CompetencyAssessmentBlock
@@ -159,6 +160,9 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
                 values=", ".join(repr(entry) for entry in rejected)))
         elif not levels:
             problems.append(self.ugettext("Choose at least one level that opens this gate."))
+        if self.runtime_kind() == runtimes.LIBRARY:
+            problems.append(self.ugettext("A level gate opens lessons in a course; in a content library "
+                                          "there is no learner's level to follow."))
         return problems
 
     def lesson_for(self, assessment) -> followups.Lesson | None:
@@ -182,6 +186,7 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
 
     # ----- views ---------------------------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # for the mobile apps, as the assessment's (no script at all)
     def student_view(self, context=None):
         return self._render(context, as_staff=self.user_is_staff())
 
@@ -211,7 +216,7 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
             "children": self._render_children(context, fragment) if state in ("open", "staff") else [],
         }
         fragment.add_content(templates.render("static/html/gate.html", template_context,
-                                              self.runtime.service(self, "i18n")))
+                                              self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/gate.css"))
         return fragment
 

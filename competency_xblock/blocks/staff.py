@@ -31,6 +31,8 @@ from xblock.core import XBlock, XBlockMixin
 from .. import package_data
 from ..domain import reports, state_layout, statistics
 from ..domain.pack_loader import PackError
+from ..domain.pack_model import SCALE_MAX, SCALE_MIN
+from ..platform import runtimes
 from ..platform.services import staff_only
 from . import templates
 
@@ -68,6 +70,12 @@ class CompetencyStaffMixin(XBlockMixin):
         return statistics.report(summary, items_meta, [dimension.id for dimension in pack.dimensions])
 
     def _cohort_unavailable(self) -> str:
+        kind = self.runtime_kind()
+        if kind == runtimes.STUDIO_PREVIEW:
+            return self.ugettext("Cohort figures are shown in the LMS, not in Studio's preview.")
+        if kind == runtimes.LIBRARY:
+            return self.ugettext("Cohort figures are shown where the assessment is used in a course, "
+                                 "not in a content library.")
         return self.ugettext("Cohort figures are not available here: this platform does not let the block "
                              "read the learners' saved results.")
 
@@ -81,7 +89,7 @@ class CompetencyStaffMixin(XBlockMixin):
         learner's saved results (seconds in a large course), so the shell's button fetches
         them from ``staff_figures`` only when asked.
         """
-        fragment.add_content(templates.render("static/html/staff.html", {}, self.runtime.service(self, "i18n")))
+        fragment.add_content(templates.render("static/html/staff.html", {}, self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/staff.css"))
 
     def staff_figures_html(self, pack) -> str:
@@ -94,7 +102,7 @@ class CompetencyStaffMixin(XBlockMixin):
                                             self.ugettext)
             context.update({"retake_policy": self.retake_policy,
                             "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
-        return templates.render("static/html/staff_figures.html", context, self.runtime.service(self, "i18n"))
+        return templates.render("static/html/staff_figures.html", context, self.i18n_service())
 
     @XBlock.handler
     @staff_only
@@ -160,7 +168,16 @@ class CompetencyStaffMixin(XBlockMixin):
     # ----- mobile app ----------------------------------------------------------------------------
 
     def student_view_data(self, context=None) -> dict:
-        """The questions and texts in every pack language, for the mobile app; no answer key."""
+        """
+        What a mobile app needs to show the assessment natively, for every learner alike.
+
+        The LMS's course blocks API gathers this once per course, with no learner bound
+        (``StudentViewTransformer.collect``, lms/djangoapps/course_api/blocks/transformers/student_view.py),
+        and sends it when the app asks for the block type (``student_view_data=competency_assessment``),
+        so it holds no learner's state: the learner's answers and result come from the
+        ``student_view_user_state`` handler it names. Questions, options and scale labels in every
+        pack language; never an option's points. The shape: docs/mobile-data.schema.json.
+        """
         try:
             pack = self.load_pack()
         except PackError:
@@ -175,6 +192,7 @@ class CompetencyStaffMixin(XBlockMixin):
             "dimensions": [{"id": d.id, "name": dict(d.name), "description": dict(d.description)}
                            for d in pack.dimensions],
             "scale": {language: list(labels) for language, labels in pack.scale.items()},
+            "scale_values": list(range(SCALE_MIN, SCALE_MAX + 1)),
             "levels": [{"level": level.level, "name": dict(level.name), "description": dict(level.description)}
                        for level in pack.levels],
             "questions": [{
@@ -183,6 +201,8 @@ class CompetencyStaffMixin(XBlockMixin):
             } for item in self.active_items(pack)],
             "max_attempts": self.max_attempts,
             "grading_mode": self.grading_mode,
+            # handler names: the app calls <LMS>/courses/<course>/xblock/<usage>/handler/<name>
+            "handlers": {"user_state": "student_view_user_state", "save": "save_answers", "submit": "submit"},
         }
 
     @XBlock.handler
@@ -195,6 +215,7 @@ class CompetencyStaffMixin(XBlockMixin):
         return _json_response({
             "answers": self.answers,
             "results": results,
+            "current_level": self.current_level(),  # the counted attempt's level today (as the gates read it)
             "attempts_used": len(self.results),
             "attempts_left": self.attempts_left(),
             "score": self.raw_score or None,

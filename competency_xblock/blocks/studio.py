@@ -185,7 +185,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         }
         if pack:
             context.update(self._question_context(pack, language))
-        fragment = Fragment(templates.render("static/html/studio.html", context, self.runtime.service(self, "i18n")))
+        fragment = Fragment(templates.render("static/html/studio.html", context, self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/studio.css"))
         self.add_javascript_catalog(fragment)
         fragment.add_javascript(package_data.read_text("static/js/studio.js"))
@@ -202,7 +202,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
     def _render_part(self, part: str, values: dict, **extra) -> str:
         """One repeatable row of the editor (also rendered blank as the template JS copies)."""
         context = {"row": values, "levels": LEVELS, "point_choices": BLANK_OPTION_POINTS, **extra}
-        return templates.render(f"static/html/studio_{part}.html", context, self.runtime.service(self, "i18n"))
+        return templates.render(f"static/html/studio_{part}.html", context, self.i18n_service())
 
     def _pack_choices(self) -> list[dict]:
         """The installed packs, broken ones not selectable; a missing current pack is kept selected."""

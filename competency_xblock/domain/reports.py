@@ -10,12 +10,18 @@ Rows follow Open edX's ``generate_report_data`` contract: a flat dict of
 human-readable column names to strings or numbers. The platform merges these dicts
 into its "problem responses" report beside its own ``username``, ``title``,
 ``location``, ``block_key`` and ``state`` columns, so none of those names is used.
+The platform keeps a row's column order only when the row is an ``OrderedDict`` and
+sorts the names of any other mapping (lms/djangoapps/instructor_task/tasks_helper/grades.py),
+so rows are ``OrderedDict``s in the order of ``ReportRows.columns``: level, level name,
+overall, one column per dimension in pack order, grade, attempts, counted attempt,
+submitted at, answers.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import operator
+from collections import OrderedDict
 from typing import Callable, Iterable, Mapping
 
 from . import statistics
@@ -142,6 +148,12 @@ class ReportRows:
         self.grade_column, self.attempts_column, self.counted_column = _("Grade"), _("Attempts"), _("Counted attempt")
         self.submitted_column, self.answers_column = _("Submitted at"), _("Answers")
 
+    @property
+    def columns(self) -> list[str]:
+        """The columns of every row, in their documented order."""
+        return [self.level_column, self.level_name_column, *self.percent_columns, self.grade_column,
+                self.attempts_column, self.counted_column, self.submitted_column, self.answers_column]
+
     def _valid_parts(self, item: Item) -> dict:
         """``item id: text`` for every valid answer to ``item``: its option ids, or the scale's values."""
         values = [option.id for option in item.options] if item.is_situational else range(SCALE_MIN, SCALE_MAX + 1)
@@ -178,7 +190,7 @@ class ReportRows:
         return ANSWER_SEPARATOR.join(parts)
 
     def row(self, record: Mapping | None, attempts: int, attempt_number: int | None = None,
-            grade: Mapping | None = None) -> dict | None:
+            grade: Mapping | None = None) -> OrderedDict | None:
         """As :func:`learner_row`."""
         if not (record.__class__ is dict or isinstance(record, Mapping)) or attempts <= 0:
             return None
@@ -193,7 +205,8 @@ class ReportRows:
         dimension_percents = get("dimensions")
         if dimension_percents.__class__ is not dict:
             dimension_percents = _mapping_or_empty(dimension_percents)
-        row = {self.level_column: level, self.level_name_column: level_name}
+        # An OrderedDict, not a dict: the platform sorts a plain dict's column names (see the module's doc)
+        row = OrderedDict(((self.level_column, level), (self.level_name_column, level_name)))
         row.update(zip(self.percent_columns,
                        self.percents([get("overall"), *map(dimension_percents.get, self.dimension_ids)])))
         row[self.grade_column] = self.grade_text(grade.get("raw_earned"), grade.get("raw_possible")) if grade else ""
@@ -245,7 +258,7 @@ def _keep(kept: dict, pairs) -> None:
 
 def learner_row(pack: Pack, items: Iterable[Item], language: str, record: Mapping | None,
                 attempts: int, attempt_number: int | None = None, grade: Mapping | None = None,
-                gettext: Gettext = _identity) -> dict | None:
+                gettext: Gettext = _identity) -> OrderedDict | None:
     """
     The report row of one learner: the counted attempt's level, overall and dimension
     percents, when it was submitted, the answers, and how many attempts were made.

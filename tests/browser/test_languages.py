@@ -2,9 +2,11 @@
 The learner journey in Polish and in English.
 
 The browser asks for a language (Accept-Language), the workbench picks it (LocaleMiddleware),
-and both the UI strings (the block's text.mo through the i18n service, djangojs.mo through
-the page's JavaScript catalog) and the pack's content follow. Expected strings come from the
-compiled catalogs and the pack, never from the page.
+and both the UI strings and the pack's content follow: the block's text.mo through the demo's
+i18n service, which finds it only where Open edX's XBlockI18nService does
+(competency_xblock/translations/<lang>/LC_MESSAGES/text.mo), and its JavaScript strings
+through the block's own catalogue script (the platform gives no URL for it). Expected
+strings come from the compiled catalogs and the pack, never from the page.
 """
 from __future__ import annotations
 
@@ -19,12 +21,14 @@ from ..conftest import answer_set
 from .pages import AssessmentPage
 from .test_staff import show_figures
 
-LOCALE_DIR = Path(competency_xblock.__file__).parent / "conf" / "locale"
+PACKAGE_DIR = Path(competency_xblock.__file__).parent
+# where Open edX reads the text domain, and the djangojs sources' compiled catalogue
+LOCALE_DIRS = {"text": PACKAGE_DIR / "translations", "djangojs": PACKAGE_DIR / "conf" / "locale"}
 UNIT_SCENARIO = "Customer service unit"
 
 
 def catalog(domain: str, language: str) -> gettext.NullTranslations:
-    return gettext.translation(domain, str(LOCALE_DIR), [language])
+    return gettext.translation(domain, str(LOCALE_DIRS[domain]), [language])
 
 
 @pytest.mark.parametrize("browser_locale, language", [("pl-PL", "pl"), ("en-GB", "en")])
@@ -37,6 +41,7 @@ def test_the_journey_in_each_language(new_page, scenarios, student, pack, browse
     root = assessment.root
 
     assert root.get_attribute("lang") == language
+    assert page.evaluate("typeof window.CompetencyXBlockI18N?.gettext") == "function", "the block's JS catalogue"
     assert root.locator(".ca-instructions").inner_text().strip() == text.gettext(
         "Answer every question. Your answers are saved as you go; you can leave and come back.")
     assert root.locator("button.ca-submit").inner_text().strip() == text.gettext("Submit answers")

@@ -1,0 +1,30 @@
+/* The block's JavaScript translations (pl), made by `make i18n-compile` from
+   competency_xblock/conf/locale/pl/LC_MESSAGES/djangojs.po: do not edit. */
+(function (global) {
+  "use strict";
+  if (global.CompetencyXBlockI18N) { return; }
+  const catalog = {
+ "%(done)s of %(total)s answered": "Odpowiedzi: %(done)s z %(total)s",
+ "Cut scores: enter numbers.": "Progi: wpisz liczby.",
+ "Saved.": "Zapisano.",
+ "Saving": "Zapisywanie",
+ "Saving…": "Zapisywanie…",
+ "Something went wrong. Please try again.": "Coś poszło nie tak. Spróbuj ponownie.",
+ "The settings could not be saved.": "Nie udało się zapisać ustawień.",
+ "The settings could not be sent. Check your connection and try again.": "Nie udało się wysłać ustawień. Sprawdź połączenie i spróbuj ponownie.",
+ "Unable to update settings": "Nie można zaktualizować ustawień",
+ "Working out the figures…": "Obliczanie danych…"
+};
+  const pluralIndex = (n) => Number((n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2));
+  global.CompetencyXBlockI18N = {
+    gettext(msgid) {
+      const value = catalog[msgid];
+      return typeof value === "string" ? value : Array.isArray(value) ? value[0] : msgid;
+    },
+    ngettext(singular, plural, count) {
+      const value = catalog[singular];
+      if (Array.isArray(value) && value[pluralIndex(count)] !== undefined) { return value[pluralIndex(count)]; }
+      return count === 1 ? singular : plural;
+    },
+  };
+}(window));
