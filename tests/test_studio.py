@@ -353,3 +353,18 @@ def test_self_assessment_weight_override_changes_the_score(author, pack, learner
         assert learner.call(mine, "submit", {"answers": answers})[0] == 200
         overall[weight] = mine.results[-1]["overall"]
     assert overall[0.5] > overall[0.0]
+
+
+def test_the_editor_shows_the_chance_figure_and_the_handler_follows_the_typed_cuts(author, block, pack):
+    from competency_xblock.domain import chance
+    html = author.render(block, "studio_view")
+    expected = chance.pack_chance(pack)
+    status, body = author.call(block, "chance_figure", {"cut_scores": [], "self_assessment_weight": None})
+    assert status == 200 and body["fair"] is True
+    assert f"Random answering reaches level 2 in {chance.percent(expected.level_2_or_3)} % of cases" in body["text"]
+    status, body = author.call(block, "chance_figure", {"cut_scores": [50, 80], "self_assessment_weight": 0.3})
+    unfair = chance.pack_chance(pack, (50, 80))
+    assert status == 200 and body["fair"] is False and f"in {chance.percent(unfair.level_2_or_3)} %" in body["text"]
+    assert author.call(block, "chance_figure", b"not json")[0] == 400
+    assert author.call(block, "chance_figure", {"cut_scores": [80, 50]})[1] == {"text": "", "fair": None}
+    assert "data-chance" in html and f"level 2 in {chance.percent(expected.level_2_or_3)} %" in html
