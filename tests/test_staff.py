@@ -388,3 +388,18 @@ def test_in_the_lms_the_figures_come_from_its_user_state_client(cohort, monkeypa
 
 def test_outside_the_lms_there_is_no_platform_client():
     assert openedx_platform.user_state_client() is None
+
+
+def test_an_item_everyone_answered_alike_is_left_out_of_alpha_with_a_warning(db, mini_library):
+    staff = Learner("staff")
+    usage_id = staff.load(XML.format(policy="best")).scope_ids.usage_id
+    for user, answers in COHORT.items():
+        assert submit(user, usage_id, {**answers, "c_self": 3})[0] == 200   # c_self: 2 points for everyone
+    html = staff_html(staff, usage_id)
+    assert "left out of alpha and SEM" in html
+    # calm's alpha is that of its two varying items, as psych::alpha gives it after dropping c_self
+    items = {item_id: weighted(item_id, POINTS["calm"][item_id]) for item_id in ("c_scene", "c_scene2")}
+    totals = [a + b for a, b in zip(*items.values())]
+    alpha = 2 * (1 - sum(pystats.variance(v) for v in items.values()) / pystats.variance(totals))
+    calm_rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">Calm</th>.*?</tr>", html, re.S)
+    assert any(f'<td class="ca-staff-alpha">{alpha:.2f}</td>' in row and "left out of alpha" in row for row in calm_rows)
