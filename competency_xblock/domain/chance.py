@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .pack_model import SCALE_MAX, SCALE_MIN, Dimension, Item
-from .scoring import item_shares
+from .scoring import ItemScore, item_shares
 
 MAX_CHANCE_LEVEL_2 = Fraction(5, 100)
 MAX_SUPPORT = 200_000
@@ -101,17 +101,11 @@ def _point_choices(item: Item) -> list[int]:
 def _contributions(items: tuple[Item, ...], dimensions: tuple[Dimension, ...], self_weight,
                    min_items: int) -> tuple[tuple[Fraction, ...], ...]:
     """Per item, the exact score (in percent) each equally likely random answer adds."""
-    shares = item_shares([_Entry(item) for item in items], dimensions, self_weight, min_items, number=exact)
+    answered = [ItemScore(item.id, item.dimension, item.is_situational, 0, item.max_points, item.weight)
+                for item in items]   # every question answered; the shares do not depend on the points
+    shares = item_shares(answered, dimensions, self_weight, min_items, number=exact)
     return tuple(tuple(100 * shares[item.id] * points / item.max_points for points in _point_choices(item))
                  for item in items if shares.get(item.id))
-
-
-class _Entry:
-    """An item seen by ``item_shares`` (which reads what an ItemScore holds)."""
-
-    def __init__(self, item: Item):
-        self.item_id, self.dimension, self.situational = item.id, item.dimension, item.is_situational
-        self.weight, self.max_points = item.weight, item.max_points
 
 
 @lru_cache(maxsize=64)
