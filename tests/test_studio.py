@@ -38,7 +38,7 @@ def full_settings(pack) -> dict:
     return {
         "display_name": "Customer service: where do you stand?", "pack_id": "customer_service",
         "content_language": "en", "intro": "Answer honestly.\nIt takes 15 minutes.", "max_attempts": 3,
-        "grading_mode": "level", "weight": 2.5, "retake_policy": "latest", "cut_scores": [45, 75.5],
+        "grading_mode": "level", "weight": 2.5, "retake_policy": "latest", "cut_scores": [65, 75.5],
         "self_assessment_weight": 0.2,
         "follow_up_lessons": {"1": [{"title": "Service basics", "url": "/courses/demo/jump_to_id/basics"}],
                               "3": [{"title": "Loyal customers", "url": "https://example.org/loyalty"}]},
@@ -95,7 +95,7 @@ def test_studio_view_shows_saved_values_escaped(author, block, pack):
     assert save(author, block, values)[0] == 200
     html = author.render(block, "studio_view")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
-    assert 'value="45"' in html and 'value="75.5"' in html and 'value="0.2"' in html
+    assert 'value="65"' in html and 'value="75.5"' in html and 'value="0.2"' in html
     assert "Free webinar" in html and 'value="https://example.org/webinar?a=1&amp;b=2"' in html
     assert 'data-added-type="situational"' in html and 'value="greets_regulars"' in html
     assert f'data-item="{pack.items[0].id}" data-edited="1"' in html
@@ -153,6 +153,9 @@ BAD_VALUES = [
     ({"cut_scores": [None, 80]}, "Cut scores: both cut scores must be numbers"),
     ({"cut_scores": [50]}, "Cut scores: give two numbers"), ({"cut_scores": None}, "Cut scores: give two numbers"),
     ({"cut_scores": "50,80"}, "Cut scores: give two numbers"),
+    ({"cut_scores": [50, 80]}, "Cut scores: random answering reaches level 2 in"),   # chance: about half
+    ({"item_overrides": {"disabled": ["angry_complaint", "children_at_service_point"]}},
+     "Question overrides: dimension 'tolerance' has 1 situational question(s), fewer than the 2 it needs"),
     ({"self_assessment_weight": 0.6}, "Self-assessment weight:"),
     ({"self_assessment_weight": -0.1}, "Self-assessment weight:"),
     ({"self_assessment_weight": "a lot"}, "Self-assessment weight:"),
@@ -228,10 +231,14 @@ def test_get_is_refused(author, block):
 
 def test_too_few_questions_is_saved_with_a_warning(author, block, pack):
     dimension = pack.dimensions[0]
-    ids = [item.id for item in pack.items if item.dimension == dimension.id]
-    status, body = save(author, block, {"item_overrides": {"disabled": ids[:-1]}})
-    assert status == 200 and block.item_overrides == {"disabled": ids[:-1]}
-    assert f"dimension '{dimension.id}' has 1 question(s)" in body["warnings"][0]
+    in_dimension = [item for item in pack.items if item.dimension == dimension.id]
+    situational = [item.id for item in in_dimension if item.is_situational]
+    keep = pack.scoring.min_situational_per_dimension   # fewer situational questions are refused (below)
+    disabled = situational[keep:] + [item.id for item in in_dimension if not item.is_situational]
+    assert keep < pack.scoring.min_items_per_dimension
+    status, body = save(author, block, {"item_overrides": {"disabled": disabled}})
+    assert status == 200 and block.item_overrides == {"disabled": disabled}
+    assert f"dimension '{dimension.id}' has {keep} question(s)" in body["warnings"][0]
     (message,) = block.validate().messages
     assert message.type == ValidationMessage.WARNING and "Question overrides:" in message.text
 
@@ -346,3 +353,18 @@ def test_self_assessment_weight_override_changes_the_score(author, pack, learner
         assert learner.call(mine, "submit", {"answers": answers})[0] == 200
         overall[weight] = mine.results[-1]["overall"]
     assert overall[0.5] > overall[0.0]
+
+
+def test_the_editor_shows_the_chance_figure_and_the_handler_follows_the_typed_cuts(author, block, pack):
+    from competency_xblock.domain import chance
+    html = author.render(block, "studio_view")
+    expected = chance.pack_chance(pack)
+    status, body = author.call(block, "chance_figure", {"cut_scores": [], "self_assessment_weight": None})
+    assert status == 200 and body["fair"] is True
+    assert f"Random answering reaches level 2 in {chance.percent(expected.level_2_or_3)} % of cases" in body["text"]
+    status, body = author.call(block, "chance_figure", {"cut_scores": [50, 80], "self_assessment_weight": 0.3})
+    unfair = chance.pack_chance(pack, (50, 80))
+    assert status == 200 and body["fair"] is False and f"in {chance.percent(unfair.level_2_or_3)} %" in body["text"]
+    assert author.call(block, "chance_figure", b"not json")[0] == 400
+    assert author.call(block, "chance_figure", {"cut_scores": [80, 50]})[1] == {"text": "", "fair": None}
+    assert "data-chance" in html and f"level 2 in {chance.percent(expected.level_2_or_3)} %" in html

@@ -353,7 +353,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         context.update({
             "attempts_left": self.attempts_left(),
             "history": [{"number": n, "submitted_at": r.get("submitted_at", "")[:16].replace("T", " "),
-                         "level": r.get("level"), "overall": None if r.get("overall") is None else round(r["overall"])}
+                         "level": r.get("level"), "overall": scoring.shown_percent(r["overall"]) if authoring.is_number(r.get("overall")) else None}
                         for n, r in enumerate(self.results, start=1)],
         })
         return templates.render("static/html/result.html", context, self.i18n_service())

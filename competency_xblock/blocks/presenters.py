@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..domain import authoring
 from ..domain.charts import bar_chart
 from ..domain.pack_model import Item, Pack, localize
-from ..domain.scoring import Result, lowered_and_raised, weakest_dimensions
+from ..domain.scoring import Result, lowered_and_raised, shown_percent, weakest_dimensions
 from .followups import is_in_page_anchor
 
 
@@ -78,7 +78,7 @@ def result_context(pack: Pack, result: Result, language: str, follow_ups: list[d
         "level_name": text(level.name) if level else "",
         "level_description": text(level.description) if level else "",
         "level_needed_in": text(level.needed_in) if level else "",
-        "overall": None if result.overall is None else round(result.overall),
+        "overall": None if result.overall is None else shown_percent(result.overall),
         "borderline": result.borderline,
         "dimensions": dimensions,
         "chart": _chart(dimensions),

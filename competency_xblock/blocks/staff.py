@@ -55,7 +55,7 @@ class CompetencyStaffMixin(XBlockMixin):
         if client is None:
             return None
         items = self.active_items(pack)
-        items_meta = reports.statistics_items(items)
+        items_meta = reports.statistics_items(items, self.effective_self_assessment_weight(pack))
         retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once, not per learner
         rescore_all = retake_policy != "latest"  # "latest" counts the last attempt whatever it scores
 

@@ -19,8 +19,8 @@ from xblock.utils.studio_editable import FutureFields, StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from .. import package_data
-from ..domain import authoring, pack_loader
-from ..domain.overrides import normalize_overrides, prompt_key
+from ..domain import authoring, chance, pack_loader
+from ..domain.overrides import OverridesError, apply_overrides, normalize_overrides, prompt_key
 from ..domain.pack_loader import PackError
 from ..domain.pack_model import LEVELS, SITUATIONAL, Pack, localize
 from . import templates
@@ -155,6 +155,44 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         warnings = [self.problem_text(p) for p in problems if p.severity == authoring.WARNING]
         return _json_response({"result": "success", "warnings": warnings})
 
+    # ----- the chance figure beside the cut scores --------------------------------------------------
+
+    def chance_text(self, settings: dict) -> tuple[str, bool | None]:
+        """The sentence shown beside the cut scores for ``settings`` (cut_scores, self_assessment_weight)."""
+        pack, _ = self._pack_and_issue(self.pack_id)
+        if pack is None or authoring.cut_score_problems(settings.get("cut_scores")):
+            return "", None
+        try:
+            items = apply_overrides(pack, self.item_overrides)
+        except OverridesError:
+            items = pack.items
+        self_weight = settings.get("self_assessment_weight")
+        if self_weight is not None and not (authoring.is_number(self_weight)
+                                            and 0 <= self_weight <= authoring.MAX_SELF_ASSESSMENT_WEIGHT):
+            return "", None
+        figures = authoring.chance_for_settings(settings, pack, items)
+        if figures is None:
+            return "", None
+        text = self.ugettext("Random answering reaches level 2 in {share} % of cases and level 3 in {share3} % "
+                             "(at most 5 % may reach level 2).").format(
+            share=chance.percent(figures.level_2_or_3), share3=chance.percent(figures.level_3))
+        return text, figures.fair
+
+    @XBlock.handler
+    def chance_figure(self, request, suffix=""):
+        """Studio's live figure: how often random answering reaches the levels with the typed cut scores."""
+        if request.method != "POST":
+            return _json_response({"error": self.ugettext("Only POST is allowed.")}, 405)
+        try:
+            data = json.loads((request.body or b"")[:MAX_EDIT_BYTES].decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return _json_response({"error": self.ugettext("The request body is not valid JSON.")}, 400)
+        if not isinstance(data, dict):
+            return _json_response({"error": self.ugettext("The request body must be a JSON object.")}, 400)
+        text, fair = self.chance_text({"cut_scores": data.get("cut_scores", []),
+                                       "self_assessment_weight": data.get("self_assessment_weight")})
+        return _json_response({"text": text, "fair": fair})
+
     # ----- the editor ----------------------------------------------------------------------------
 
     def studio_view(self, context=None):
@@ -172,6 +210,8 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             "cut_scores": self.cut_scores if authoring.cut_score_problems(self.cut_scores) == [] else [],
             "pack_cut_scores": pack.scoring.cut_scores if pack else ("", ""),
             "pack_self_weight": pack.scoring.self_assessment_weight if pack else "",
+            "chance": self.chance_text({"cut_scores": self.cut_scores,
+                                        "self_assessment_weight": self.self_assessment_weight}),
             "grading_modes": self.fields["grading_mode"].values,
             "retake_policies": self.fields["retake_policy"].values,
             "follow_up_levels": [

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from . import chance, pack_rules
 from . import overrides as item_overrides
 from .pack_model import LEVELS, Pack
 
@@ -188,11 +189,41 @@ def check_settings(settings: Mapping, pack: Pack | None, choices: Mapping[str, t
     problems += [Problem("item_overrides", message) for message in override_problems]
     if not override_problems:
         items = item_overrides.apply_overrides(pack, overrides)
+        minimum = pack.scoring.min_situational_per_dimension
+        for _, dimension_id, count in pack_rules.situational_shortfalls(pack, items):
+            problems.append(Problem("item_overrides", pack_rules.shortfall_message(dimension_id, count, minimum)))
+        problems += chance_problems(settings, pack, items)
         for dimension, count in item_overrides.short_dimensions(pack, items):
             problems.append(Problem(
                 "item_overrides", f"dimension {dimension.id!r} has {count} question(s), fewer than the "
                 f"{pack.scoring.min_items_per_dimension} needed to score it; it will show as not scored", WARNING))
     return problems
+
+
+def chance_for_settings(settings: Mapping, pack: Pack, items) -> chance.ChanceFigures | None:
+    """The chance figures of the settings' cut scores and self-assessment weight (or the pack's)."""
+    cuts = settings.get("cut_scores") or pack.scoring.cut_scores
+    self_weight = settings.get("self_assessment_weight")
+    return chance.pack_chance(pack, cuts, pack.scoring.self_assessment_weight if self_weight is None else self_weight,
+                              items)
+
+
+def chance_problems(settings: Mapping, pack: Pack, items) -> list[Problem]:
+    """Cut scores (own or the pack's) that random answering reaches at level 2 too often."""
+    self_weight = settings.get("self_assessment_weight")
+    if cut_score_problems(settings.get("cut_scores")) or (
+            self_weight is not None and not (is_number(self_weight) and 0 <= self_weight <= MAX_SELF_ASSESSMENT_WEIGHT)):
+        return []   # reported as such
+    figures = chance_for_settings(settings, pack, items)
+    if figures is None or figures.fair:
+        return []
+    if not settings.get("cut_scores"):
+        # The pack's own cuts: when the pack itself breaks the rule (``validate`` refuses it),
+        # the block cannot be blamed for it; only settings that break a fair pack are refused.
+        own = chance.pack_chance(pack)
+        if own is not None and not own.fair:
+            return [Problem("cut_scores", chance.unfair_message(figures) + " (the pack's own cut scores)", WARNING)]
+    return [Problem("cut_scores", chance.unfair_message(figures))]
 
 
 def usable_follow_ups(value, level: int | None) -> list[dict]:

@@ -186,7 +186,8 @@ def _build(data: dict, source: str) -> Pack:
         id=data["id"], version=data["version"], languages=tuple(data["languages"]),
         name=data["name"], category=data["category"], definition=data["definition"],
         scoring=ScoringRules(tuple(scoring["cut_scores"]), float(scoring["self_assessment_weight"]),
-                             scoring["min_items_per_dimension"]),
+                             scoring["min_items_per_dimension"],
+                             scoring.get("min_situational_per_dimension", 1)),
         scale=_tuple_map(data["self_assessment_scale"]),
         dimensions=tuple(
             Dimension(id=d["id"], name=d["name"], tips=_tuple_map(d["tips"]),
@@ -213,8 +214,12 @@ def build_item(item: dict) -> Item:
     )
 
 
-def parse_pack(text: str, file: str = "<pack>") -> Pack:
-    """Parse and check a pack's YAML text; raise :class:`PackError` listing every problem."""
+def parse_pack(text: str, file: str = "<pack>", rules=None) -> Pack:
+    """Parse and check a pack's YAML text; raise :class:`PackError` listing every problem.
+
+    ``rules``, when given, is a function of the built pack returning further findings as
+    (path, message), such as ``pack_rules.findings`` (``validate`` applies it).
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -231,16 +236,21 @@ def parse_pack(text: str, file: str = "<pack>") -> Pack:
         _check_rules(data, checker)
     if checker.issues:
         raise PackError(checker.issues)
-    return _build(data, file)
+    pack = _build(data, file)
+    for path, message in rules(pack) if rules else ():
+        checker.add(path, message)
+    if checker.issues:
+        raise PackError(checker.issues)
+    return pack
 
 
-def load_pack_file(path: str | os.PathLike) -> Pack:
-    """Read, parse and check the pack at ``path``."""
+def load_pack_file(path: str | os.PathLike, rules=None) -> Pack:
+    """Read, parse and check the pack at ``path`` (``rules``: see :func:`parse_pack`)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PackError([PackIssue(str(path), 1, f"cannot read the file: {error}")]) from None
-    return parse_pack(text, str(path))
+    return parse_pack(text, str(path), rules)
 
 
 class PackLibrary:

@@ -99,6 +99,9 @@ class ScoringRules:
     cut_scores: tuple[float, float]
     self_assessment_weight: float
     min_items_per_dimension: int
+    # Situational questions every dimension keeps (also after Studio overrides), so no
+    # dimension is scored from self-ratings alone.
+    min_situational_per_dimension: int = 1
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,33 @@ def _identity(text: str) -> str:
 
 # ----- statistics input ----------------------------------------------------------------------
 
-def statistics_items(items: Iterable[Item]) -> dict:
-    """The ``items`` metadata that :mod:`statistics` expects: dimension and maximum points per item."""
-    return {item.id: {"dimension": item.dimension, "max": item.max_points} for item in items}
+def statistics_items(items: Iterable[Item], self_weight: float | None = None) -> dict:
+    """The ``items`` metadata that :mod:`statistics` expects: dimension and maximum points per item.
+
+    With ``self_weight`` (the self-assessment weight in force) each item also gets its
+    ``weight``: the percent points of its dimension's score one point earns, so alpha and
+    the SEM are those of the dimension score as learners see it.
+    """
+    items = tuple(items)
+    meta = {item.id: {"dimension": item.dimension, "max": item.max_points} for item in items}
+    if self_weight is not None:
+        for item_id, weight in dimension_score_weights(items, self_weight).items():
+            meta[item_id]["weight"] = weight
+    return meta
+
+
+def dimension_score_weights(items: Iterable[Item], self_weight: float) -> dict[str, float]:
+    """Percent points of its dimension's score that one point of each item earns (all answered)."""
+    possible: dict[tuple[str, bool], float] = {}
+    for item in items:
+        key = (item.dimension, item.is_situational)
+        possible[key] = possible.get(key, 0.0) + item.weight * item.max_points
+    weights = {}
+    for item in items:
+        both = (item.dimension, not item.is_situational) in possible
+        share = ((1 - self_weight) if item.is_situational else self_weight) if both else 1.0
+        weights[item.id] = 100 * share * item.weight / possible[(item.dimension, item.is_situational)]
+    return weights
 
 
 def items_signature(pack_id: str, items_meta: Mapping) -> str:
@@ -279,6 +303,8 @@ def warning_texts(codes: Iterable[str], gettext: Gettext = _identity) -> list[st
                            .format(count=statistics.MIN_RESPONSES),
         "zero_variance": _("Not enough data: every learner scored the same."),
         "invalid_max": _("Not enough data: the question has no points to earn."),
+        "zero_variance_items_left_out": _("Questions every learner scored the same on are left out of "
+                                          "alpha and SEM (as R's psych::alpha does)."),
         "too_easy": _("Too easy: p above {limit:.2f}.").format(limit=statistics.P_MAX),
         "too_hard": _("Too hard: p below {limit:.2f}.").format(limit=statistics.P_MIN),
         "low_discrimination": _("Weak discrimination: r below {limit:.2f}.").format(limit=statistics.R_MIN),

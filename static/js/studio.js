@@ -225,6 +225,47 @@ function CompetencyAssessmentStudio(runtime, element, init) {
     runtime.notify("error", { title: gettext("Unable to update settings"), message: messages.join(" ") });
   }
 
+  // The chance figure beside the cut scores follows what the designer types (the server works it out).
+  const chanceLine = form.querySelector("[data-chance]");
+  const selfWeightInput = form.querySelector('[data-field="self_assessment_weight"]');
+  let chanceTimer = null;
+  let chanceRequest = 0;
+
+  async function updateChance() {
+    const cuts = Array.from(form.querySelectorAll("[data-cut]"));
+    const empty = cuts.every((input) => input.value.trim() === "");
+    if (!chanceLine || cuts.some((input) => input.validity.badInput || (!empty && input.value.trim() === ""))) {
+      if (chanceLine) chanceLine.textContent = "";
+      return;
+    }
+    const weight = selfWeightInput && selfWeightInput.value.trim() !== "" ? Number(selfWeightInput.value) : null;
+    const request = ++chanceRequest;
+    try {
+      const response = await fetch(runtime.handlerUrl(root, "chance_figure"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({
+          cut_scores: empty ? [] : cuts.map((input) => Number(input.value)),
+          self_assessment_weight: weight,
+        }),
+      });
+      const data = await response.json();
+      if (request !== chanceRequest) return;   // a later keystroke has asked again
+      chanceLine.textContent = data.text || "";
+      chanceLine.classList.toggle("ca-studio-chance-unfair", data.fair === false);
+    } catch (error) {
+      if (request === chanceRequest) chanceLine.textContent = "";
+    }
+  }
+
+  form.querySelectorAll("[data-cut], [data-field=\"self_assessment_weight\"]").forEach((input) => {
+    input.addEventListener("input", () => {
+      clearTimeout(chanceTimer);
+      chanceTimer = setTimeout(updateChance, 250);
+    });
+  });
+
   root.querySelector(".save-button").addEventListener("click", (event) => {
     event.preventDefault();
     save();

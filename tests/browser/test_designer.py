@@ -6,7 +6,9 @@ scenario no other browser test uses.
 """
 from __future__ import annotations
 
-from competency_xblock.domain import scoring
+import math
+
+from competency_xblock.domain import chance, scoring
 
 from ..conftest import answer_set
 from .pages import AssessmentPage, scenario_url
@@ -33,8 +35,14 @@ def test_a_designer_changes_cut_scores_and_follow_ups_and_the_learner_view_follo
     middling = answer_set(pack, "middling")
     with_pack_cuts = scoring.score(pack.items, pack.dimensions, middling, pack.scoring.cut_scores,
                                    pack.scoring.self_assessment_weight, pack.scoring.min_items_per_dimension)
-    new_cuts = (round(with_pack_cuts.overall) - 30, round(with_pack_cuts.overall) - 20)
-    assert with_pack_cuts.level == 2 and with_pack_cuts.overall >= new_cuts[1] + 5, "the cuts must move the level"
+    # Lower cuts that still keep random answering below level 2 in 95 % of cases (worked out
+    # from the pack, so a re-keying moves them with it).
+    fair_from = chance.pack_chance(pack).lowest_fair_c1
+    new_cuts = (math.ceil(fair_from + 0.5), round(with_pack_cuts.overall) - 5)
+    assert with_pack_cuts.level == 2 and new_cuts[0] < new_cuts[1] <= with_pack_cuts.overall - 4, \
+        "the cuts must move the level"
+    unfair = chance.pack_chance(pack, (50, 80))
+    fair = chance.pack_chance(pack, new_cuts)
 
     page = new_page()
     studio = open_studio(page, path, f"{student}-designer")
@@ -50,9 +58,24 @@ def test_a_designer_changes_cut_scores_and_follow_ups_and_the_learner_view_follo
     studio = open_studio(page, path, f"{student}-designer")
     assert studio.locator('input[data-cut="0"]').input_value() == ""
 
+    # Cut scores that random answering reaches too often: the figure beside them says so as
+    # they are typed, and the save is refused naming the field.
+    chance_line = studio.locator("[data-chance]")
+    studio.locator('input[data-cut="0"]').fill("50")
+    studio.locator('input[data-cut="1"]').fill("80")
+    chance_line.filter(has_text=f"reaches level 2 in {chance.percent(unfair.level_2_or_3)} % of cases").wait_for()
+    assert "ca-studio-chance-unfair" in chance_line.get_attribute("class")
+    response = save(page, studio)
+    assert response.status == 400
+    errors = studio.locator(".ca-studio-errors")
+    errors.wait_for(state="visible")
+    assert "Cut scores: random answering reaches level 2" in errors.inner_text()
+
     # Good ones, and a follow-up lesson for level 3.
     studio.locator('input[data-cut="0"]').fill(str(new_cuts[0]))
     studio.locator('input[data-cut="1"]').fill(str(new_cuts[1]))
+    chance_line.filter(has_text=f"reaches level 2 in {chance.percent(fair.level_2_or_3)} % of cases").wait_for()
+    assert "ca-studio-chance-unfair" not in chance_line.get_attribute("class")
     level_3 = studio.locator('[data-list="lessons"][data-level="3"]')
     level_3.locator('button[data-add="lesson"]').click()
     row = level_3.locator("[data-row]").last
