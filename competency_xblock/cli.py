@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .domain.pack_cues import cue_warnings
 from .domain.pack_loader import CONTENT_DIR, PackError, load_pack_file
 
 
@@ -19,6 +20,8 @@ def _validate(paths: list[str]) -> int:
             for issue in error.issues:
                 print(issue)
         else:
+            for warning in cue_warnings(pack):  # a warning never fails validation
+                print(f"{path}: {warning}")
             print(f"{path}: ok ({pack.id} v{pack.version}, {len(pack.items)} items, "
                   f"{len(pack.dimensions)} dimensions)", file=sys.stderr)
     return 1 if failed else 0
