@@ -21,7 +21,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "competency_workbench_cache", "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join("var", "workbench.log")
-LANGUAGES = [("en", "English"), ("pl", "Polski")]
+LANGUAGES = [("en", "English"), ("pl", "Polski"), ("ru", "Русский"), ("lv", "Latviešu")]
 
 # The UI language follows the browser (Accept-Language) or the django_language cookie, as the LMS
 # follows the learner's preference; the block's text.mo comes through the i18n service and its
