@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.pofile import read_po
@@ -17,6 +18,7 @@ from django.utils import translation
 
 import competency_xblock
 from competency_xblock.domain import reports, statistics
+from competency_xblock.platform.services import RuntimeServicesMixin
 
 from .conftest import answer_set
 
@@ -133,3 +135,28 @@ def test_studio_labels_each_options_points(staff, pack):
         for option in item.options:
             word = {0: "баллов", 1: "балл", 2: "балла", 3: "балла"}[option.points]
             assert f"Вариант {option.id} ({option.points} {word})" in html
+
+
+class LmsI18nService:
+    """
+    edx-platform's ``XBlockI18nService`` (xmodule/modulestore/django.py), as far as the block
+    relies on it: ``__getattr__`` hands every name but ``ugettext`` to its translator, a
+    ``gettext.GNUTranslations`` of the block's catalogue, so ``ngettext`` is the catalogue's own.
+    """
+
+    def __init__(self, translator):
+        self.translator = translator
+
+    def __getattr__(self, name):
+        name = "gettext" if name == "ugettext" else name
+        return getattr(self.translator, name)
+
+
+@pytest.mark.parametrize("language", ["ru", "lv"])
+def test_the_blocks_ngettext_goes_through_the_lms_i18n_service(language):
+    service = LmsI18nService(catalog("text", language))
+    block = SimpleNamespace(runtime=SimpleNamespace(service=lambda block, name: service if name == "i18n" else None))
+    forms = [RuntimeServicesMixin.ngettext(block, "%(counter)s attempt left", "%(counter)s attempts left", n)
+             for n in COUNTS]
+    messages = {m.id[0]: m.string for m in plural_messages("text", language)}["%(counter)s attempt left"]
+    assert forms == [messages[FORM_OF[language][n]] for n in COUNTS]
