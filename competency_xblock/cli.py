@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .domain import pack_rules
+from .domain.pack_cues import cue_warnings
 from .domain.pack_loader import CONTENT_DIR, PackError, load_pack_file
 
 
@@ -20,6 +21,8 @@ def _validate(paths: list[str], cut_scores: list[float] | None = None) -> int:
             for issue in error.issues:
                 print(issue)
         else:
+            for warning in cue_warnings(pack):  # a warning never fails validation
+                print(f"{path}: {warning}")
             print(f"{path}: ok ({pack.id} v{pack.version}, {len(pack.items)} items, "
                   f"{len(pack.dimensions)} dimensions)", file=sys.stderr)
             print(f"{path}: {pack_rules.chance_summary(pack, cut_scores)}", file=sys.stderr)

@@ -228,6 +228,8 @@ def problems() -> list[str]:
                     strings = message.string if isinstance(message.string, (tuple, list)) else [message.string]
                     if message.fuzzy or not all(strings):
                         found.append(f"{path}: untranslated or fuzzy: {msgid!r}")
+                    elif message.pluralizable and len(strings) != catalog.num_plurals:
+                        found.append(f"{path}: {len(strings)} plural forms, {language} needs {catalog.num_plurals}: {msgid!r}")
             mo_path = path.with_suffix(".mo")
             if not mo_path.exists() or mo_path.read_bytes() != compiled(catalog):
                 with mo_path.open("rb") if mo_path.exists() else io.BytesIO(b"") as handle:

@@ -156,7 +156,7 @@ def test_submit_with_too_few_answers(learner, pack):
     block = make_block(learner)
     partial = dict(list(answer_set(pack, "best").items())[:-4])
     code, body = learner.call(block, "submit", {"answers": partial})
-    assert code == 400 and "(4 left)" in body["error"]
+    assert code == 400 and "(4 questions left)" in body["error"]
     assert block.results == [] and learner.published("grade") == []
 
 

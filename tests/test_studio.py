@@ -310,7 +310,7 @@ def test_learner_view_and_scoring_follow_the_overrides(author, block, pack, lear
     assert "points" not in html and html.count("<fieldset") == len(pack.items)   # one off, one added
     answers = {k: v for k, v in answer_set(pack, "best").items() if k != disabled.id}
     code, body = learner.call(mine, "submit", {"answers": answers})
-    assert code == 400 and "(1 left)" in body["error"]
+    assert code == 400 and "(1 question left)" in body["error"]
     with_added = {**answers, "greets_regulars": "a"}
     code, body = learner.call(mine, "submit", {"answers": with_added})
     assert code == 200 and mine.results[-1]["overall"] == 100, body

@@ -24,7 +24,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
 ROOT_URLCONF = "workbench_demo.urls"
 
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join("var", "workbench.log")
-LANGUAGES = [("en", "English"), ("pl", "Polski")]
+LANGUAGES = [("en", "English"), ("pl", "Polski"), ("ru", "Русский"), ("lv", "Latviešu")]
 
 # The UI language follows the browser (Accept-Language) or the django_language cookie, as the LMS
 # follows the learner's preference. The block's catalogues are found as Open edX finds them

@@ -424,8 +424,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         answers = scoring.clean_answers({i.id: i for i in items}, data.get("answers"))
         missing = [item.id for item in items if item.id not in answers]
         if missing:
-            raise HandlerError(self.ugettext("Please answer every question before submitting ({count} left).")
-                               .format(count=len(missing)))
+            raise HandlerError(self.ngettext("Please answer every question before submitting ({count} question left).",
+                                             "Please answer every question before submitting ({count} questions left).",
+                                             len(missing)).format(count=len(missing)))
         result = self.score_answers(pack, answers)
         claim = attempt_claims.claim(self.scope_ids.usage_id, self.scope_ids.user_id, len(self.results),
                                      self.results[-1].get("submitted_at") if self.results else None)

@@ -99,7 +99,7 @@ class CompetencyStaffMixin(XBlockMixin):
             context = {"unavailable": self._cohort_unavailable()}
         else:
             context = reports.staff_context(figures, pack, self.active_items(pack), self.language(pack),
-                                            self.ugettext)
+                                            self.ugettext, self.ngettext)
             context.update({"retake_policy": self.retake_policy,
                             "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
         return templates.render("static/html/staff_figures.html", context, self.i18n_service())

@@ -294,13 +294,19 @@ def learner_row(pack: Pack, items: Iterable[Item], language: str, record: Mappin
 
 # ----- staff view ----------------------------------------------------------------------------
 
-def warning_texts(codes: Iterable[str], gettext: Gettext = _identity) -> list[str]:
+def _english_ngettext(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+def warning_texts(codes: Iterable[str], gettext: Gettext = _identity,
+                  ngettext: Callable[[str, str, int], str] = _english_ngettext) -> list[str]:
     """The warning codes of :func:`statistics.report` in words."""
     _ = gettext
     words = {
         "no_responses": _("Not enough data: nobody has answered this yet."),
-        "not_enough_data": _("Not enough data: fewer than {count} complete responses.")
-                           .format(count=statistics.MIN_RESPONSES),
+        "not_enough_data": ngettext("Not enough data: fewer than {count} complete response.",
+                                    "Not enough data: fewer than {count} complete responses.",
+                                    statistics.MIN_RESPONSES).format(count=statistics.MIN_RESPONSES),
         "zero_variance": _("Not enough data: every learner scored the same."),
         "invalid_max": _("Not enough data: the question has no points to earn."),
         "zero_variance_items_left_out": _("Questions every learner scored the same on are left out of "
@@ -318,7 +324,8 @@ def _fixed(value, places: int = 2) -> str:
 
 
 def staff_context(report: Mapping, pack: Pack, items: Iterable[Item], language: str,
-                  gettext: Gettext = _identity) -> dict:
+                  gettext: Gettext = _identity,
+                  ngettext: Callable[[str, str, int], str] = _english_ngettext) -> dict:
     """The staff view's figures, formatted: level chart and table, means, item and dimension rows."""
     def text(value):
         return localize(value, language, pack.default_language)
@@ -346,11 +353,11 @@ def staff_context(report: Mapping, pack: Pack, items: Iterable[Item], language: 
         "items": [{"id": row["id"], "dimension": dimension_names.get(row["dimension"], row["dimension"]),
                    "behaviour": text(items[row["id"]].behaviour) if row["id"] in items else "",
                    "responses": row["responses"], "p": _fixed(row["p"]), "r": _fixed(row["item_total_r"]),
-                   "warnings": warning_texts(row["warnings"], gettext)} for row in report["items"]],
+                   "warnings": warning_texts(row["warnings"], gettext, ngettext)} for row in report["items"]],
         "dimensions": [{"name": dimension_names.get(row["id"], row["id"]), "k": row["k"],
                         "responses": row["complete_responses"], "alpha": _fixed(row["alpha"]),
                         "sem": _fixed(row["sem"]), "sem_percent": _fixed(row["sem_percent"], 1),
-                        "warnings": warning_texts(row["warnings"], gettext)} for row in report["dimensions"]],
+                        "warnings": warning_texts(row["warnings"], gettext, ngettext)} for row in report["dimensions"]],
         "thresholds": {"p_min": f"{statistics.P_MIN:.2f}", "p_max": f"{statistics.P_MAX:.2f}",
                        "r_min": f"{statistics.R_MIN:.2f}", "alpha_min": f"{statistics.ALPHA_MIN:.2f}",
                        "min_responses": statistics.MIN_RESPONSES},

@@ -62,6 +62,10 @@ class RuntimeServicesMixin(XBlockMixin):
     def ugettext(self, text: str) -> str:
         return self.i18n_service().gettext(text)
 
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The form of a counted string for ``count`` (Russian and Latvian have three)."""
+        return self.runtime.service(self, "i18n").ngettext(singular, plural, count)
+
     def user_is_staff(self) -> bool:
         """True for course staff: the ``user`` service's ``edx-platform.user_is_staff``, never a request value."""
         user_service = self.runtime.service(self, "user")

@@ -140,7 +140,7 @@ function CompetencyAssessmentStudio(runtime, element, init) {
       if (!type) {
         values[name] = input.value;
       } else if (input.validity.badInput) {
-        problems.push(`${labelOf(input)}: ${gettext("enter a number.")}`);
+        problems.push(`${labelOf(input)}: ` + gettext("enter a number."));  // outside the template literal, where extraction finds it
       } else if (input.value.trim() === "") {
         if (type === "optional-number") defaults.push(name);
         else values[name] = null;          // the server answers why a number is needed

@@ -120,7 +120,7 @@ def test_a_learner_who_leaves_half_way_finds_the_answers_kept(page, assessment_p
     assert assessment.checked() == {item: str(value) for item, value in first_half.items()}
     assert assessment.form.is_visible()
     total = len(assessment.item_ids())
-    assert assessment.root.locator(".ca-progress").inner_text() == f"{len(first_half)} of {total} answered"
+    assert assessment.root.locator(".ca-progress").inner_text() == f"{len(first_half)} of {total} questions answered"
 
     rest = {item: value for item, value in answers.items() if item not in first_half}
     assessment.click_answers(rest)
@@ -137,7 +137,7 @@ def test_submitting_with_questions_left_says_how_many(page, assessment_path, stu
     assessment.form.locator("button.ca-submit").click()
     error = assessment.root.locator(".ca-error")
     error.wait_for(state="visible")
-    assert f"({len(answers) - len(some)} left)" in error.inner_text()
+    assert f"({len(answers) - len(some)} questions left)" in error.inner_text()
     assert error.get_attribute("role") == "alert"
     assert assessment.result.locator(".ca-result-body").count() == 0
 

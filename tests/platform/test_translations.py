@@ -123,7 +123,7 @@ def test_a_catalogue_in_the_source_folder_only_is_not_found(tmp_path, monkeypatc
 def test_without_an_atlas_catalogue_the_block_serves_its_own_javascript(learner, assessment_xml, settings, tmp_path):
     settings.COMPETENCY_DEMO_STATICI18N_ROOT = str(tmp_path / "no-statici18n")
     block = learner.load(assessment_xml)
-    polish = translated_strings("pl", "djangojs")["%(done)s of %(total)s answered"]
+    polish = translated_strings("pl", "djangojs")["Something went wrong. Please try again."]
     with translation.override("pl"):
         assert DemoI18nService.get_javascript_i18n_catalog_url(block) is None
         fragment = learner.runtime.render(block, "student_view")

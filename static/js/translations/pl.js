@@ -4,7 +4,11 @@
   "use strict";
   if (global.CompetencyXBlockI18N) { return; }
   const catalog = {
- "%(done)s of %(total)s answered": "Odpowiedzi: %(done)s z %(total)s",
+ "%(done)s of %(total)s question answered": [
+  "Odpowiedzi: %(done)s z %(total)s pytania",
+  "Odpowiedzi: %(done)s z %(total)s pytań",
+  "Odpowiedzi: %(done)s z %(total)s pytań"
+ ],
  "Cut scores: enter numbers.": "Progi: wpisz liczby.",
  "Saved.": "Zapisano.",
  "Saving": "Zapisywanie",
@@ -13,7 +17,8 @@
  "The settings could not be saved.": "Nie udało się zapisać ustawień.",
  "The settings could not be sent. Check your connection and try again.": "Nie udało się wysłać ustawień. Sprawdź połączenie i spróbuj ponownie.",
  "Unable to update settings": "Nie można zaktualizować ustawień",
- "Working out the figures…": "Obliczanie danych…"
+ "Working out the figures…": "Obliczanie danych…",
+ "enter a number.": "wpisz liczbę."
 };
   const pluralIndex = (n) => Number((n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2));
   global.CompetencyXBlockI18N = {
