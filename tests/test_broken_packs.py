@@ -58,7 +58,7 @@ def test_console_script_exit_codes():
 @pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
 def test_block_with_a_broken_pack_is_friendly(path, tmp_path, monkeypatch, learner, staff):
     shutil.copy(path, tmp_path / "customer_service.yaml")
-    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", PackLibrary(tmp_path))
+    monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: PackLibrary(tmp_path))
     block = learner.load('<competency_assessment pack_id="customer_service"/>')
     html = learner.render(block)
     assert "not available right now" in html

@@ -23,9 +23,9 @@ from xblock.utils.resources import ResourceLoader
 from .. import package_data
 from ..domain import authoring, scoring, state_layout
 from ..domain.overrides import OverridesError, apply_overrides
-from ..domain.pack_loader import DEFAULT_LIBRARY, PackError
+from ..domain.pack_loader import PackError, parse_pack_cached
 from ..domain.pack_model import Pack
-from ..platform import attempt_claims
+from ..platform import attempt_claims, pack_sources
 from ..platform.services import RuntimeServicesMixin
 from . import followups, presenters, templates
 from .staff import CompetencyStaffMixin
@@ -93,6 +93,10 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                           scope=Scope.settings)
     pack_id = String(display_name=_("Competency pack"), default="customer_service", scope=Scope.settings,
                      help=_("Which installed competency pack the assessment uses."))
+    course_pack = String(display_name=_("The course's own pack"), default="", scope=Scope.settings,
+                         multiline_editor=True,
+                         help=_("A whole pack as YAML, written in Studio; when set it is used instead of the "
+                                "installed pack. Saved only when valid."))
     intro = String(display_name=_("Introduction"), default="", scope=Scope.settings, multiline_editor=True,
                    help=_("Shown above the questions; plain text. Empty: the pack's definition."))
     max_attempts = Integer(display_name=_("Attempts"), default=0, scope=Scope.settings,
@@ -129,9 +133,17 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
 
     # ----- helpers -------------------------------------------------------------------------------
 
+    COURSE_PACK_LABEL = "course pack"
+
+    def pack_library(self):
+        """The installed packs (``platform.pack_sources``: shipped, other distributions, operator folders)."""
+        return pack_sources.installed_library()
+
     def load_pack(self) -> Pack:
-        """The configured pack; raises PackError when it is missing or broken."""
-        return DEFAULT_LIBRARY.get(self.pack_id)
+        """The course's own pack when it has one, else the installed pack; raises PackError when it cannot be used."""
+        if self.course_pack:
+            return parse_pack_cached(self.course_pack, self.COURSE_PACK_LABEL)
+        return self.pack_library().get(self.pack_id)
 
     def language(self, pack: Pack) -> str:
         return pack.language_for(self.content_language or translation.get_language())

@@ -62,9 +62,16 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
     # ----- packs ---------------------------------------------------------------------------------
 
     def installed_packs(self) -> pack_loader.PackLibrary:
-        return pack_loader.DEFAULT_LIBRARY
+        return self.pack_library()
 
     def _pack_and_issue(self, pack_id) -> tuple[Pack | None, str | None]:
+        """The pack the block would use with ``pack_id`` (the course's own pack first), or why none."""
+        if self.course_pack:
+            try:
+                return pack_loader.parse_pack_cached(self.course_pack, self.COURSE_PACK_LABEL), None
+            except PackError as error:
+                return None, self.ugettext("the course's own pack cannot be used: {issues}").format(
+                    issues="; ".join(str(issue) for issue in error.issues[:3]))
         if not isinstance(pack_id, str) or not pack_id:
             return None, self.ugettext("choose one of the installed packs")
         try:
