@@ -136,8 +136,9 @@ def _check_schema(data, checker: _Checker) -> None:
         for leaf in _leaf_errors(error):
             path = tuple(leaf.absolute_path)
             if leaf.validator == "additionalProperties" and leaf.validator_value is False:
+                allowed = ", ".join(leaf.schema.get("properties", {}))
                 for key in _unknown_keys(leaf):   # on the line of the key itself, not of its mapping
-                    checker.add(path + (key,), f"unknown field {key!r}")
+                    checker.add(path + (key,), f"unknown field; allowed here: {allowed}")
             else:
                 checker.add(path, _schema_message(leaf))
 
