@@ -84,7 +84,7 @@ def test_a_broken_pack_is_not_saved_and_each_problem_names_its_line(staff, learn
               .replace("  - id: delay_news\n", "  - id: colleague_stuck\n"))
     status, body = save_pack(staff, block, broken)
     assert status == 400
-    assert body["error"] == "The pack was not saved: it has 2 problem(s)."
+    assert body["error"] == "The pack was not saved; problems found: 2."
     assert body["problems"] == [
         f"line {line_of(broken, 'colour: blue')}: colour: unknown field; allowed here: id, version, languages, "
         "name, category, definition, scoring, self_assessment_scale, dimensions, levels, links, items",

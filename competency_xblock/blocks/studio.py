@@ -228,7 +228,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             except PackError as error:
                 problems = [self.ugettext("line {line}: {message}").format(line=issue.line, message=issue.message)
                             for issue in error.issues]
-                return _json_response({"error": self.ugettext("The pack was not saved: it has {count} problem(s).")
+                return _json_response({"error": self.ugettext("The pack was not saved; problems found: {count}.")
                                        .format(count=len(problems)), "problems": problems}, 400)
             self.course_pack = text
             # Settings made for the former pack (reworded questions, a content language) may not fit this one.
