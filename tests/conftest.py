@@ -11,6 +11,7 @@ from competency_xblock.domain.pack_model import SCALE_MAX, SCALE_MIN
 from .workbench import Learner
 
 PACKS = Path(__file__).parent / "packs"
+TEAMWORK_PATH = CONTENT_DIR / "examples" / "teamwork.yaml"   # the second worked example
 
 
 @pytest.fixture(scope="session")

@@ -14,13 +14,13 @@ from django.utils.html import escape
 from competency_xblock.blocks.olx import OlxError
 from competency_xblock.domain.pack_loader import CONTENT_DIR, MAX_PACK_BYTES, TEMPLATE_PATH
 
-from .conftest import PACKS, answer_set
+from .conftest import TEAMWORK_PATH, answer_set
 from .test_olx import export
 from .test_validator_messages import alias_bomb
 
 XML = '<competency_assessment pack_id="customer_service" url_name="own_pack"/>'
 TEMPLATE = TEMPLATE_PATH.read_text(encoding="utf-8")
-TEAMWORK = (PACKS / "teamwork.yaml").read_text(encoding="utf-8")
+TEAMWORK = TEAMWORK_PATH.read_text(encoding="utf-8")
 
 
 def save_pack(author, block, text):
@@ -38,7 +38,7 @@ def block(staff):
 
 def test_the_editor_offers_a_copy_of_each_installed_pack_and_the_template(staff, block):
     page = staff.render(block, "studio_view")
-    sources = dict(re.findall(r'<textarea hidden disabled data-pack-source="([^"]*)">(.*?)</textarea>', page, re.S))
+    sources = dict(re.findall(r'<template data-pack-source="([^"]*)">(.*?)</template>', page, re.S))
     assert set(sources) == {"", "customer_service"}
     assert html.unescape(sources[""]) == TEMPLATE
     assert html.unescape(sources["customer_service"]) == (CONTENT_DIR / "customer_service.yaml").read_text(

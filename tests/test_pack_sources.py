@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from competency_xblock.cli import main
-from competency_xblock.domain.pack_loader import CONTENT_DIR, PackError, PackLibrary, PackSource
+from competency_xblock.domain.pack_loader import CONTENT_DIR, PackError, PackLibrary, PackSource, load_pack_file
 from competency_xblock.platform import pack_sources
 
-from .conftest import answer_set
+from .conftest import TEAMWORK_PATH, answer_set
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKS = Path(__file__).parent / "packs"
@@ -52,7 +52,7 @@ def test_shipped_packs_come_first_and_alone_by_default(fresh_library, settings):
 
 def test_operator_folders_from_the_setting_and_the_environment(fresh_library, settings, monkeypatch, tmp_path):
     from_setting = folder_with(tmp_path, "setting", PACKS / "mini.yaml")
-    from_environment = folder_with(tmp_path, "environment", PACKS / "teamwork.yaml")
+    from_environment = folder_with(tmp_path, "environment", TEAMWORK_PATH)
     settings.COMPETENCY_XBLOCK_PACK_DIRS = [str(from_setting)]
     monkeypatch.setenv(pack_sources.FOLDERS_ENVIRONMENT_VARIABLE, os.pathsep.join([str(from_environment), ""]))
     library = pack_sources.installed_library()
@@ -96,7 +96,7 @@ def test_a_duplicate_shows_staff_the_error_and_learners_the_friendly_panel(tmp_p
 
 
 def test_cli_packs_lists_source_and_validity_and_fails_on_a_duplicate(fresh_library, settings, tmp_path, capsys):
-    operator = folder_with(tmp_path, "operator", PACKS / "teamwork.yaml", CONTENT_DIR / "customer_service.yaml")
+    operator = folder_with(tmp_path, "operator", TEAMWORK_PATH, CONTENT_DIR / "customer_service.yaml")
     (operator / "broken.yaml").write_text("id: broken\nversion: [\n", encoding="utf-8")
     settings.COMPETENCY_XBLOCK_PACK_DIRS = [str(operator)]
     assert main(["packs"]) == 1
@@ -110,7 +110,7 @@ def test_cli_packs_lists_source_and_validity_and_fails_on_a_duplicate(fresh_libr
 
 
 def test_cli_packs_exits_0_when_every_pack_is_valid(fresh_library, settings, capsys):
-    settings.COMPETENCY_XBLOCK_PACK_DIRS = [str(PACKS)]
+    settings.COMPETENCY_XBLOCK_PACK_DIRS = [str(PACKS), str(TEAMWORK_PATH.parent)]
     assert main(["packs"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["ID", "STATUS", "SOURCE"]
@@ -161,7 +161,7 @@ def acme_site(tmp_path_factory) -> Path:
     package.mkdir(parents=True)
     (source / "acme_packs" / "__init__.py").write_text("", encoding="utf-8")
     (package / "__init__.py").write_text("", encoding="utf-8")
-    shutil.copy(PACKS / "teamwork.yaml", package)
+    shutil.copy(TEAMWORK_PATH, package)
     site = tmp_path_factory.mktemp("acme-site")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
                     "--target", str(site), str(source)], check=True, capture_output=True)
@@ -189,7 +189,7 @@ def test_an_installed_distribution_ships_a_pack_that_is_listed(acme_site, tmp_pa
 
 
 def test_a_block_takes_the_pack_of_an_installed_distribution(acme_site, tmp_path):
-    teamwork = PackLibrary(PACKS).get("teamwork")
+    teamwork = load_pack_file(TEAMWORK_PATH)
     script = f"ANSWERS = {json.dumps(json.dumps(answer_set(teamwork, 'best')))}\n" + TAKE_THE_PACK
     run = run_with(acme_site, tmp_path, "-c", script)
     assert run.returncode == 0, run.stderr[-3000:]

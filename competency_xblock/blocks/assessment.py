@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timezone
+from xml.sax.saxutils import escape as xml_escape
 
 from django.utils import translation
 from web_fragments.fragment import Fragment
@@ -478,4 +479,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
              loader.load_unicode("scenarios/unit.xml")),
             ("Customer service unit",
              loader.load_unicode("scenarios/customer_service_unit.xml")),
+            # The teamwork example as a course's own pack, as a designer would write it in Studio.
+            ("Competency assessment: the course's own pack (teamwork)",
+             '<competency_assessment url_name="own_pack" display_name="Teamwork: where do you stand?">'
+             f'<course_pack>{xml_escape(package_data.read_text("content/examples/teamwork.yaml"))}</course_pack>'
+             "</competency_assessment>"),
         ]

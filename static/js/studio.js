@@ -260,10 +260,11 @@ function CompetencyAssessmentStudio(runtime, element, init) {
 
   form.querySelector("[data-pack-copy]").addEventListener("click", () => {
     const chosen = form.querySelector("[data-pack-start]").value;
-    const source = Array.from(form.querySelectorAll("[data-pack-source]")).find((area) => area.dataset.packSource === chosen);
+    const source = Array.from(form.querySelectorAll("template[data-pack-source]"))
+      .find((template) => template.dataset.packSource === chosen);
     if (!source) return;
     if (packText.value.trim() && !window.confirm(gettext("Replace the pack in the box? Unsaved changes are lost."))) return;
-    packText.value = source.value;
+    packText.value = source.content.textContent;   // the pack's text, escaped in the page
     showPackProblems([]);
     packStatus.textContent = gettext("Copied. Edit the pack, then check and save it.");
     packText.focus();
