@@ -88,6 +88,14 @@ def test_problems_of_several_kinds_come_sorted_by_line():
     assert lines == sorted(lines)
 
 
+def test_a_key_written_twice_is_reported_on_its_second_line():
+    text = MINI.replace('    scene: {en: "A customer talks.", pl: "Klient mówi."}\n',
+                        '    scene: {en: "A customer talks.", pl: "Klient mówi."}\n    scene: {en: "Another."}\n')
+    line = text.splitlines().index('    scene: {en: "Another."}') + 1
+    assert issues_of(text) == [f"bad.yaml:{line}: items[0].scene: the key is written twice; the first value "
+                               "would be lost"]
+
+
 def test_a_text_not_from_a_folder_has_no_file_name_to_match():
     assert parse_pack(MINI.replace("id: mini", "id: anything"), "course pack").id == "anything"
 

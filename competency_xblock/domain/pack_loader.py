@@ -82,6 +82,21 @@ def _line_map(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> d
     return lines
 
 
+def _duplicate_keys(node: yaml.Node, path: tuple = ()):
+    """(path, line) of each key written a second time in its mapping: YAML would silently keep the last."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                yield path + (key,), key_node.start_mark.line + 1
+            seen.add(key)
+            yield from _duplicate_keys(value_node, path + (key,))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value_node in enumerate(node.value):
+            yield from _duplicate_keys(value_node, path + (index,))
+
+
 def _field_name(path: tuple) -> str:
     return ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in path).replace(".[", "[")
 
@@ -289,6 +304,9 @@ def parse_pack(text: str, file: str = "<pack>", expected_id: str | None = None) 
     if root is None or not isinstance(data, dict):
         raise PackError([PackIssue(file, 1, "a pack must be a YAML mapping (id, languages, items, ...)")])
     checker = _Checker(file, _line_map(root))
+    for path, line in _duplicate_keys(root):
+        checker.issues.append(PackIssue(file, line, f"{_field_name(path)}: the key is written twice; "
+                                                    "the first value would be lost"))
     _check_schema(data, checker)
     fits_schema = not checker.issues   # the rules read the data, so they need its shape
     _check_file_name(data, expected_id, checker)
