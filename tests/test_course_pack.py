@@ -185,7 +185,20 @@ def test_saved_answers_survive_a_pack_change_where_their_items_still_exist(staff
     assert status == 200 and body["level"] in (2, 3)
 
 
-# ----- OLX ----------------------------------------------------------------------------------------
+# ----- OLX and storage --------------------------------------------------------------------------------
+
+def test_the_course_pack_is_content_not_a_setting():
+    """
+    edx-platform, xmodule/modulestore/split_mongo/split.py (``update_item``, ``_persist_subdag``):
+    ``Scope.settings`` fields go into the block's ``fields`` in the course *structure*, which is
+    copied whole at every edit and publish; ``Scope.content`` fields go to a separate *definition*
+    (``update_definition_from_data``). A pack of up to 512 KB belongs in the definition.
+    """
+    from competency_xblock import CompetencyAssessmentBlock   # pylint: disable=import-outside-toplevel
+    from xblock.fields import Scope   # pylint: disable=import-outside-toplevel
+    assert CompetencyAssessmentBlock.fields["course_pack"].scope == Scope.content
+
+
 
 def test_the_course_pack_travels_in_olx_losslessly(staff, block):
     text = TEAMWORK.replace("# A second worked example", "# Quotes \" ' <tags> & ampersands; zażółć gęślą jaźń\n\n#")

@@ -94,7 +94,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                           scope=Scope.settings)
     pack_id = String(display_name=_("Competency pack"), default="customer_service", scope=Scope.settings,
                      help=_("Which installed competency pack the assessment uses."))
-    course_pack = String(display_name=_("The course's own pack"), default="", scope=Scope.settings,
+    # Content, not settings: Open edX's split modulestore copies a block's settings into every
+    # version of the course structure, while content lives in a definition of its own (as HTML's does).
+    course_pack = String(display_name=_("The course's own pack"), default="", scope=Scope.content,
                          multiline_editor=True,
                          help=_("A whole pack as YAML, written in Studio; when set it is used instead of the "
                                 "installed pack. Saved only when valid."))
