@@ -309,6 +309,11 @@ def run(learners: int, workers: int, threads: int, seed: int, deadline_seconds: 
         stack.callback(workbench.stop)
         workbench.start()
         path = scenario_path(workbench.base_url)
+        # The workbench's store makes a block's definition-scope row (the course pack, Scope.content)
+        # on its first read with a get_or_create that has no unique key to stop two overlapping first
+        # reads from making two rows. Open edX reads content from the modulestore; here the course
+        # author opens the unit once before the learners come, as in a course.
+        httpx.get(workbench.base_url + path, params={"student": STAFF}, timeout=REQUEST_TIMEOUT).raise_for_status()
         load = Load(workbench.base_url, plans)
         asyncio.run(load.run(path, time.monotonic() + deadline_seconds))
         usage_id = load.usage_id
