@@ -172,7 +172,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         if name != "course_pack" or not value.strip():
             return
         try:
-            pack_loader.parse_pack(value, "course pack")
+            pack_loader.parse_pack(value, cls.COURSE_PACK_LABEL)
         except PackError as error:
             shown = "; ".join(f"line {issue.line}: {issue.message}" for issue in error.issues[:5])
             more = f" (and {len(error.issues) - 5} more)" if len(error.issues) > 5 else ""
@@ -220,6 +220,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             text = self._course_pack_text(request)
         except ValueError as error:
             return _json_response({"error": str(error)}, 400)
+        pack_id = self.pack_id
         if not text.strip():
             self.fields["course_pack"].delete_from(self)
         else:
@@ -230,11 +231,10 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
                             for issue in error.issues]
                 return _json_response({"error": self.ugettext("The pack was not saved; problems found: {count}.")
                                        .format(count=len(problems)), "problems": problems}, 400)
-            self.course_pack = text
+            self.course_pack, pack_id = text, pack.id
             # Settings made for the former pack (reworded questions, a content language) may not fit this one.
         warnings = [self.problem_text(problem) for problem in self.settings_problems(self)]
-        return _json_response({"result": "success", "warnings": warnings,
-                               "pack_id": pack.id if text.strip() else self.pack_id})
+        return _json_response({"result": "success", "warnings": warnings, "pack_id": pack_id})
 
     # ----- the editor ----------------------------------------------------------------------------
 
