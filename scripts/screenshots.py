@@ -22,7 +22,7 @@ django.setup()
 
 from playwright.sync_api import sync_playwright  # noqa: E402  pylint: disable=wrong-import-position
 
-from competency_xblock.domain.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.platform.pack_sources import installed_library  # noqa: E402  pylint: disable=wrong-import-position
 from tests.browser.pages import AssessmentPage, scenario_url  # noqa: E402  pylint: disable=wrong-import-position
 from tests.browser.workbench_server import CHROMIUM, WorkbenchServer, launch_chromium  # noqa: E402
 from tests.conftest import answer_set  # noqa: E402  pylint: disable=wrong-import-position
@@ -63,7 +63,7 @@ def main() -> int:
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
-    pack = DEFAULT_LIBRARY.get("customer_service")
+    pack = installed_library().get("customer_service")
     with WorkbenchServer() as server, sync_playwright() as playwright:
         scenarios = server.scenarios()
         browser = launch_chromium(playwright)

@@ -5,17 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from competency_xblock.domain.pack_loader import DEFAULT_LIBRARY, load_pack_file
+from competency_xblock.domain.pack_loader import CONTENT_DIR, load_pack_file
 from competency_xblock.domain.pack_model import SCALE_MAX, SCALE_MIN
 
 from .workbench import Learner
 
 PACKS = Path(__file__).parent / "packs"
+TEAMWORK_PATH = CONTENT_DIR / "examples" / "teamwork.yaml"   # the second worked example
 
 
 @pytest.fixture(scope="session")
 def pack():
-    return DEFAULT_LIBRARY.get("customer_service")
+    return load_pack_file(CONTENT_DIR / "customer_service.yaml")
 
 
 @pytest.fixture(scope="session")

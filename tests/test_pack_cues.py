@@ -42,7 +42,7 @@ def test_ties_for_longest_share_the_points():
 
 
 def test_validate_warns_on_a_cued_pack_and_still_passes(tmp_path, capsys):
-    path = tmp_path / "cued.yaml"
+    path = tmp_path / "mini.yaml"   # the file is named after the id inside
     path.write_text(CUED, encoding="utf-8")
     # the small test pack's own cuts fail the chance rule (tests/test_chance.py); fair ones here
     assert main(["validate", "--cut-scores", "90", "95", str(path)]) == 0

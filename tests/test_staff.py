@@ -55,7 +55,7 @@ OVERALL_MEAN = (96.25 + 64.1667 + 5 + 90 + 34.5833) / 5  # 58.0
 
 @pytest.fixture
 def mini_library(monkeypatch):
-    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", PackLibrary(PACKS))
+    monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: PackLibrary(PACKS))
 
 
 def submit(user: str, usage_id, answers) -> tuple[int, dict]:

@@ -9,7 +9,7 @@ from .conftest import answer_set
 
 # Handlers meant for the learner's own state, and Studio's save (Studio checks write access).
 LEARNER_HANDLERS = {"save_answers", "submit", "question_form", "student_view_user_state"}
-STUDIO_HANDLERS = {"submit_studio_edits", "chance_figure"}
+STUDIO_HANDLERS = {"submit_studio_edits", "chance_figure", "save_course_pack"}
 
 
 def handlers(block_class) -> set[str]:

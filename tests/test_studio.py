@@ -68,8 +68,7 @@ def packs_dir(tmp_path, monkeypatch):
     shutil.copy(PACKS / "mini.yaml", tmp_path)
     (tmp_path / "broken.yaml").write_text("id: broken\nversion: [\n", encoding="utf-8")
     library = PackLibrary(tmp_path)
-    monkeypatch.setattr("competency_xblock.domain.pack_loader.DEFAULT_LIBRARY", library)
-    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", library)
+    monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: library)
     return tmp_path
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timezone
+from xml.sax.saxutils import escape as xml_escape
 
 from django.utils import translation
 from web_fragments.fragment import Fragment
@@ -23,9 +24,9 @@ from xblock.utils.resources import ResourceLoader
 from .. import package_data
 from ..domain import authoring, scoring, state_layout
 from ..domain.overrides import OverridesError, apply_overrides
-from ..domain.pack_loader import DEFAULT_LIBRARY, PackError
+from ..domain.pack_loader import PackError, parse_pack_cached
 from ..domain.pack_model import Pack
-from ..platform import attempt_claims
+from ..platform import attempt_claims, pack_sources
 from ..platform.services import RuntimeServicesMixin
 from . import followups, presenters, templates
 from .staff import CompetencyStaffMixin
@@ -93,6 +94,12 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                           scope=Scope.settings)
     pack_id = String(display_name=_("Competency pack"), default="customer_service", scope=Scope.settings,
                      help=_("Which installed competency pack the assessment uses."))
+    # Content, not settings: Open edX's split modulestore copies a block's settings into every
+    # version of the course structure, while content lives in a definition of its own (as HTML's does).
+    course_pack = String(display_name=_("The course's own pack"), default="", scope=Scope.content,
+                         multiline_editor=True,
+                         help=_("A whole pack as YAML, written in Studio; when set it is used instead of the "
+                                "installed pack. Saved only when valid."))
     intro = String(display_name=_("Introduction"), default="", scope=Scope.settings, multiline_editor=True,
                    help=_("Shown above the questions; plain text. Empty: the pack's definition."))
     max_attempts = Integer(display_name=_("Attempts"), default=0, scope=Scope.settings,
@@ -129,9 +136,17 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
 
     # ----- helpers -------------------------------------------------------------------------------
 
+    COURSE_PACK_LABEL = "course pack"
+
+    def pack_library(self):
+        """The installed packs (``platform.pack_sources``: shipped, other distributions, operator folders)."""
+        return pack_sources.installed_library()
+
     def load_pack(self) -> Pack:
-        """The configured pack; raises PackError when it is missing or broken."""
-        return DEFAULT_LIBRARY.get(self.pack_id)
+        """The course's own pack when it has one, else the installed pack; raises PackError when it cannot be used."""
+        if self.course_pack:
+            return parse_pack_cached(self.course_pack, self.COURSE_PACK_LABEL)
+        return self.pack_library().get(self.pack_id)
 
     def language(self, pack: Pack) -> str:
         return pack.language_for(self.content_language or translation.get_language())
@@ -470,4 +485,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
              loader.load_unicode("scenarios/unit.xml")),
             ("Customer service unit",
              loader.load_unicode("scenarios/customer_service_unit.xml")),
+            # The teamwork example as a course's own pack, as a designer would write it in Studio.
+            ("Competency assessment: the course's own pack (teamwork)",
+             '<competency_assessment url_name="own_pack" display_name="Teamwork: where do you stand?">'
+             f'<course_pack>{xml_escape(package_data.read_text("content/examples/teamwork.yaml"))}</course_pack>'
+             "</competency_assessment>"),
         ]

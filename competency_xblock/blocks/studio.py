@@ -24,9 +24,11 @@ from ..domain.overrides import OverridesError, apply_overrides, normalize_overri
 from ..domain.pack_loader import PackError
 from ..domain.pack_model import LEVELS, SITUATIONAL, Pack, localize
 from . import templates
-from .olx import OlxMixin
+from .olx import OlxError, OlxMixin
 
 MAX_EDIT_BYTES = 1024 * 1024
+# The course pack's save request: the YAML (at most MAX_PACK_BYTES, checked by the loader) in a JSON string.
+MAX_COURSE_PACK_REQUEST_BYTES = 2 * pack_loader.MAX_PACK_BYTES
 BLANK_OPTION_POINTS = (3, 2, 1, 0)
 
 
@@ -62,9 +64,16 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
     # ----- packs ---------------------------------------------------------------------------------
 
     def installed_packs(self) -> pack_loader.PackLibrary:
-        return pack_loader.DEFAULT_LIBRARY
+        return self.pack_library()
 
     def _pack_and_issue(self, pack_id) -> tuple[Pack | None, str | None]:
+        """The pack the block would use with ``pack_id`` (the course's own pack first), or why none."""
+        if self.course_pack:
+            try:
+                return pack_loader.parse_pack_cached(self.course_pack, self.COURSE_PACK_LABEL), None
+            except PackError as error:
+                return None, self.ugettext("the course's own pack cannot be used: {issues}").format(
+                    issues="; ".join(str(issue) for issue in error.issues[:3]))
         if not isinstance(pack_id, str) or not pack_id:
             return None, self.ugettext("choose one of the installed packs")
         try:
@@ -193,6 +202,78 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
                                        "self_assessment_weight": data.get("self_assessment_weight")})
         return _json_response({"text": text, "fair": fair})
 
+    # ----- the course's own pack ------------------------------------------------------------------
+
+    @classmethod
+    def check_imported_value(cls, name: str, value, where: str) -> None:
+        """An imported course pack must be valid, as a saved one is: else the import names the block and the lines."""
+        if name != "course_pack" or not value.strip():
+            return
+        try:
+            pack_loader.parse_pack(value, cls.COURSE_PACK_LABEL)
+        except PackError as error:
+            shown = "; ".join(f"line {issue.line}: {issue.message}" for issue in error.issues[:5])
+            more = f" (and {len(error.issues) - 5} more)" if len(error.issues) > 5 else ""
+            raise OlxError(f"{where}: the course pack is not valid: {shown}{more}") from None
+
+    def course_pack_starts(self) -> list[dict]:
+        """
+        What a course pack may start from: the empty template, or a copy of an installed pack.
+        Sent with the editor only (studio_view), never through a handler a learner could call:
+        a pack's text holds its key.
+        """
+        starts = [{"id": "", "text": pack_loader.TEMPLATE_PATH.read_text(encoding="utf-8")}]
+        library = self.installed_packs()
+        for pack_id in library.pack_ids():
+            try:
+                path = library.path_of(pack_id)
+                if path.stat().st_size <= pack_loader.MAX_PACK_BYTES:
+                    starts.append({"id": pack_id, "text": path.read_text(encoding="utf-8")})
+            except (PackError, OSError, UnicodeDecodeError):
+                continue   # a duplicate or unreadable pack is no start; the pack list says why
+        return starts
+
+    def _course_pack_text(self, request) -> str:
+        """The ``yaml`` of a course-pack save request; raises ValueError with the reason."""
+        if len(request.body or b"") > MAX_COURSE_PACK_REQUEST_BYTES:
+            raise ValueError(self.ugettext("The request is too large."))
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise ValueError(self.ugettext("The request body is not valid JSON.")) from None
+        if not isinstance(data, dict) or not isinstance(data.get("yaml"), str):
+            raise ValueError(self.ugettext('The request must be a JSON object with the pack as text in "yaml".'))
+        return data["yaml"]
+
+    @XBlock.handler
+    def save_course_pack(self, request, suffix=""):
+        """
+        Save the course's own pack (YAML): checked whole by the pack loader, stored only when
+        valid, each problem answered as "line N: message". An empty text removes it, and the
+        block uses the installed pack again.
+        """
+        if request.method != "POST":
+            return _json_response({"error": self.ugettext("Only POST is allowed.")}, 405)
+        try:
+            text = self._course_pack_text(request)
+        except ValueError as error:
+            return _json_response({"error": str(error)}, 400)
+        pack_id = self.pack_id
+        if not text.strip():
+            self.fields["course_pack"].delete_from(self)
+        else:
+            try:
+                pack = pack_loader.parse_pack(text, self.COURSE_PACK_LABEL)
+            except PackError as error:
+                problems = [self.ugettext("line {line}: {message}").format(line=issue.line, message=issue.message)
+                            for issue in error.issues]
+                return _json_response({"error": self.ugettext("The pack was not saved; problems found: {count}.")
+                                       .format(count=len(problems)), "problems": problems}, 400)
+            self.course_pack, pack_id = text, pack.id
+            # Settings made for the former pack (reworded questions, a content language) may not fit this one.
+        warnings = [self.problem_text(problem) for problem in self.settings_problems(self)]
+        return _json_response({"result": "success", "warnings": warnings, "pack_id": pack_id})
+
     # ----- the editor ----------------------------------------------------------------------------
 
     def studio_view(self, context=None):
@@ -222,6 +303,8 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             "link_rows": [render("link", link) for link in self._rows(self.extra_links)],
             "link_template": render("link", {"levels": list(LEVELS)}),
             "problems": [{"type": m.type, "text": m.text} for m in self.validate().messages],
+            "pack_starts": self.course_pack_starts(),
+            "source_problems": [f"{issue.file}: {issue.message}" for issue in self.installed_packs().problems()],
         }
         if pack:
             context.update(self._question_context(pack, language))

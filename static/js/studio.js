@@ -266,6 +266,78 @@ function CompetencyAssessmentStudio(runtime, element, init) {
     });
   });
 
+  // The course's own pack: saved on its own, checked whole by the server, problems listed as "line N: message".
+  const packText = form.querySelector("[data-course-pack-text]");
+  const packProblems = form.querySelector("[data-course-pack-problems]");
+  const packStatus = form.querySelector("[data-course-pack-status]");
+
+  function selectLine(number) {
+    const lines = packText.value.split("\n");
+    const start = lines.slice(0, number - 1).reduce((sum, line) => sum + line.length + 1, 0);
+    packText.focus();
+    packText.setSelectionRange(start, start + (lines[number - 1] || "").length);
+  }
+
+  function showPackProblems(problems) {
+    packProblems.replaceChildren();
+    if (problems.length) {
+      const list = document.createElement("ul");
+      problems.forEach((problem) => {
+        const entry = document.createElement("li");
+        const line = /^\D*(\d+)/.exec(problem);
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "ca-course-pack-line";
+        button.textContent = problem;     // the server's text, never parsed as HTML
+        if (line) button.addEventListener("click", () => selectLine(Number(line[1])));
+        entry.appendChild(button);
+        list.appendChild(entry);
+      });
+      packProblems.appendChild(list);
+    }
+    packProblems.hidden = !problems.length;
+    if (problems.length) packProblems.focus();
+  }
+
+  form.querySelector("[data-pack-copy]").addEventListener("click", () => {
+    const chosen = form.querySelector("[data-pack-start]").value;
+    const source = Array.from(form.querySelectorAll("template[data-pack-source]"))
+      .find((template) => template.dataset.packSource === chosen);
+    if (!source) return;
+    if (packText.value.trim() && !window.confirm(gettext("Replace the pack in the box? Unsaved changes are lost."))) return;
+    packText.value = source.content.textContent;   // the pack's text, escaped in the page
+    showPackProblems([]);
+    packStatus.textContent = gettext("Copied. Edit the pack, then check and save it.");
+    packText.focus();
+  });
+
+  form.querySelector("[data-course-pack-save]").addEventListener("click", async () => {
+    packStatus.textContent = gettext("Checking…");
+    let data = {};
+    let ok = false;
+    try {
+      const response = await fetch(runtime.handlerUrl(root, "save_course_pack"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ yaml: packText.value }),
+      });
+      ok = response.ok;
+      data = await response.json().catch(() => ({}));
+    } catch (error) {
+      data = { error: gettext("The pack could not be sent. Check your connection and try again.") };
+    }
+    if (ok) {
+      showPackProblems([]);
+      packStatus.textContent = [packText.value.trim() ? gettext("The pack is valid and saved.")
+        : gettext("The course pack is removed; the installed pack is used.")].concat(data.warnings || []).join(" ");
+      runtime.notify("save", { state: "end" });
+      return;
+    }
+    packStatus.textContent = data.error || gettext("The pack could not be saved.");
+    showPackProblems(data.problems || []);
+  });
+
   root.querySelector(".save-button").addEventListener("click", (event) => {
     event.preventDefault();
     save();
