@@ -23,12 +23,15 @@ import logging
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from web_fragments.fragment import Fragment
+from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import List, Scope, String
 from xblock.utils.studio_editable import StudioContainerXBlockMixin, StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from .. import package_data
+from ..domain.pack_loader import PackError
+from ..domain.pack_model import localize
 from ..platform.services import RuntimeServicesMixin
 from . import followups, templates
 from .assessment import CompetencyAssessmentBlock
@@ -72,12 +75,16 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
     levels = List(display_name=_("Levels that open it"), default=[1, 2, 3], scope=Scope.settings,
                   list_style="set", list_values_provider=_level_choices,
                   help=_("The learner sees the content at these levels (1 low, 2 medium, 3 high)."))
+    dimension = String(display_name=_("Dimension"), default="", scope=Scope.settings,
+                       help=_("Empty: the overall level opens the gate. A dimension id of the assessment's pack "
+                              "(e.g. communication): that dimension's level opens it."))
     locked_message = String(display_name=_("Locked message"), default="", scope=Scope.settings,
                             multiline_editor=True,
                             help=_("Plain text added to the locked panel, e.g. why the lesson is worth unlocking."))
 
     has_children = True
-    editable_fields = ("display_name", "follows", "levels", "locked_message")
+    completion_mode = XBlockCompletionMode.AGGREGATOR   # a container: complete when its children are
+    editable_fields = ("display_name", "follows", "levels", "dimension", "locked_message")
     icon_class = "other"
 
     # ----- helpers -------------------------------------------------------------------------------
@@ -161,19 +168,36 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
             problems.append(self.ugettext("Choose at least one level that opens this gate."))
         return problems
 
+    def dimension_problems(self, assessment, value=None) -> list[str]:
+        """What is wrong with the ``dimension`` setting (or ``value``) for ``assessment``'s pack."""
+        dimension = str((self.dimension if value is None else value) or "").strip()
+        if not dimension or assessment is None:
+            return []
+        try:
+            known = [d.id for d in assessment.load_pack().dimensions]
+        except PackError:
+            return []   # the assessment reports its broken pack itself
+        if dimension in known:
+            return []
+        return [self.ugettext('"{dimension}" is not a dimension of the assessment\'s pack; use one of: {known}.'
+                              ).format(dimension=dimension, known=", ".join(known))]
+
     def lesson_for(self, assessment) -> followups.Lesson | None:
         """This gate as a follow-up lesson of ``assessment``; None if it follows another or is misconfigured."""
         followed, problem = self.find_assessment()
         levels, _rejected = followups.clean_levels(self.levels)
-        if problem or self.level_problems() or followed.scope_ids.usage_id != assessment.scope_ids.usage_id:
+        if (problem or self.level_problems() or followed.scope_ids.usage_id != assessment.scope_ids.usage_id
+                or self.dimension_problems(followed)):
             return None
-        return followups.Lesson(title=self.display_name, levels=levels, url=block_url(self, "competency-gate"))
+        return followups.Lesson(title=self.display_name, levels=levels, url=block_url(self, "competency-gate"),
+                                dimension=self.dimension.strip(), children=tuple(self.children))
 
     # ----- Studio --------------------------------------------------------------------------------
 
     def validate_field_data(self, validation, data):
-        _assessment, problem = self.find_assessment(data.follows)
-        for text in ([problem] if problem else []) + self.level_problems(data.levels):
+        assessment, problem = self.find_assessment(data.follows)
+        for text in (([problem] if problem else []) + self.level_problems(data.levels)
+                     + self.dimension_problems(assessment, data.dimension)):
             validation.add(ValidationMessage(ValidationMessage.ERROR, text))
 
     def author_preview_view(self, context):
@@ -188,9 +212,13 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
     def _render(self, context, as_staff: bool) -> Fragment:
         fragment = Fragment()
         assessment, problem = self.find_assessment()
-        problems = ([problem] if problem else []) + self.level_problems()
+        problems = ([problem] if problem else []) + self.level_problems() + self.dimension_problems(assessment)
         levels, _rejected = followups.clean_levels(self.levels)
-        current_level = assessment.current_level() if assessment is not None else None
+        dimension = self.dimension.strip()
+        current_level = None
+        if assessment is not None and not problems:
+            current_level = (assessment.current_dimension_levels().get(dimension) if dimension
+                             else assessment.current_level())
         if as_staff:
             state = "staff"
         elif problems:
@@ -204,6 +232,7 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
             "levels_text": followups.join_levels(levels, self.ugettext("or")),
             "current_level": current_level,
             "assessment_name": assessment.display_name if assessment is not None else "",
+            "dimension_name": self._dimension_name(assessment, dimension) if dimension else "",
             "assessment_url": block_url(assessment, "competency-assessment") if assessment is not None else "",
             "locked_message": self.locked_message,
             "problems": problems if as_staff else [],
@@ -214,6 +243,15 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
                                               self.runtime.service(self, "i18n")))
         fragment.add_css(package_data.read_text("static/css/gate.css"))
         return fragment
+
+    def _dimension_name(self, assessment, dimension: str) -> str:
+        """The dimension's name in the assessment's content language (its id when the pack cannot tell)."""
+        try:
+            pack = assessment.load_pack()
+        except PackError:
+            return dimension
+        found = pack.dimension(dimension)
+        return localize(found.name, assessment.language(pack), pack.default_language) if found else dimension
 
     def _render_children(self, context, fragment) -> list[str]:
         rendered = []

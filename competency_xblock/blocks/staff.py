@@ -29,10 +29,10 @@ from webob import Response
 from xblock.core import XBlock, XBlockMixin
 
 from .. import package_data
-from ..domain import reports, state_layout, statistics
+from ..domain import growth, reports, state_layout, statistics
 from ..domain.pack_loader import PackError
 from ..platform.services import staff_only
-from . import templates
+from . import loop, templates
 
 
 def _json_response(payload, status: int = 200) -> Response:
@@ -56,6 +56,7 @@ class CompetencyStaffMixin(XBlockMixin):
         items_meta = reports.statistics_items(items)
         retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once, not per learner
         rescore_all = retake_policy != "latest"  # "latest" counts the last attempt whatever it scores
+        loop_learners = []   # per learner: the counted attempt, and the first and latest of two or more
 
         def counted_responses():
             for user_state in client.iter_all_for_block(self.scope_ids.usage_id):
@@ -63,9 +64,15 @@ class CompetencyStaffMixin(XBlockMixin):
                 if records:
                     rescored = [self.rescored(pack, record) for record in (records if rescore_all else records[-1:])]
                     counted = self.counted_result(rescored, retake_policy, grading_mode)
+                    first = (rescored[0] if rescore_all else self.rescored(pack, records[0])) if len(records) > 1 else None
+                    loop_learners.append({"counted": {"self_gaps": counted.get("self_gaps")}, "first": first,
+                                          "latest": rescored[-1] if first else None})
                     yield reports.statistics_response(items, counted)
         summary = statistics.summarize(counted_responses(), items_meta)
-        return statistics.report(summary, items_meta, [dimension.id for dimension in pack.dimensions])
+        dimension_ids = [dimension.id for dimension in pack.dimensions]
+        report = statistics.report(summary, items_meta, dimension_ids)
+        report["loop"] = growth.cohort_loop_figures(loop_learners, dimension_ids)
+        return report
 
     def _cohort_unavailable(self) -> str:
         return self.ugettext("Cohort figures are not available here: this platform does not let the block "
@@ -92,6 +99,7 @@ class CompetencyStaffMixin(XBlockMixin):
         else:
             context = reports.staff_context(figures, pack, self.active_items(pack), self.language(pack),
                                             self.ugettext)
+            context.update(loop.staff_loop_context(figures, pack, self.language(pack)))
             context.update({"retake_policy": self.retake_policy,
                             "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
         return templates.render("static/html/staff_figures.html", context, self.runtime.service(self, "i18n"))
@@ -118,7 +126,9 @@ class CompetencyStaffMixin(XBlockMixin):
         if figures is None:
             return _json_response({"error": self._cohort_unavailable()}, 503)
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(statistics.report_rows(figures))
+        writer = csv.writer(buffer)
+        writer.writerows(statistics.report_rows(figures))
+        writer.writerows(growth.csv_rows(figures["loop"]["growth"], figures["loop"]["self_gaps"]))
         response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
         response.content_disposition = f'attachment; filename="{pack.id}-statistics.csv"'
         return response
@@ -142,6 +152,7 @@ class CompetencyStaffMixin(XBlockMixin):
             return
         items, language = self.active_items(pack), self.language(pack)
         row = reports.ReportRows(pack, items, language, self.ugettext).row
+        change_columns = loop.report_change_columns(pack, language, self.ugettext)
         retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once per report
         count = 0
         for user_state in user_state_iterator:  # this loop runs for every learner of a course
@@ -151,8 +162,9 @@ class CompetencyStaffMixin(XBlockMixin):
             counted = self.counted_result(records, retake_policy, grading_mode)
             number = next(n for n, record in enumerate(records, start=1) if record is counted)
             raw_score = user_state.state.get("raw_score")
-            yield user_state.username, row(counted, len(records), number,
-                                           raw_score if isinstance(raw_score, dict) else {})
+            learner_row = row(counted, len(records), number, raw_score if isinstance(raw_score, dict) else {})
+            learner_row.update(loop.report_changes(change_columns, records))
+            yield user_state.username, learner_row
             count += 1
             if limit_responses is not None and count >= limit_responses:
                 return

@@ -147,6 +147,13 @@ def _check_rules(data: dict, checker: _Checker) -> None:
         checker.add(("levels",), f"levels must be exactly 1, 2 and 3 once each, got {level_numbers}")
 
     dimension_ids = [dimension["id"] for dimension in data["dimensions"]]
+    for index, dimension in enumerate(data["dimensions"]):
+        own_cuts = dimension.get("cut_scores")
+        if own_cuts and not own_cuts[0] < own_cuts[1]:
+            checker.add(("dimensions", index, "cut_scores"), f"cut scores must rise: C1 < C2, got {own_cuts}")
+    for dimension_id in data.get("manager_tips", {}):
+        if dimension_id not in dimension_ids:
+            checker.add(("manager_tips", dimension_id), f"unknown dimension {dimension_id!r}; known: {dimension_ids}")
     _check_unique(dimension_ids, ("dimensions",), "dimension", checker)
     _check_unique([item["id"] for item in data["items"]], ("items",), "item", checker)
 
@@ -190,7 +197,9 @@ def _build(data: dict, source: str) -> Pack:
         scale=_tuple_map(data["self_assessment_scale"]),
         dimensions=tuple(
             Dimension(id=d["id"], name=d["name"], tips=_tuple_map(d["tips"]),
-                      description=d.get("description", {}), weight=float(d.get("weight", 1)))
+                      description=d.get("description", {}), weight=float(d.get("weight", 1)),
+                      cut_scores=tuple(d["cut_scores"]) if "cut_scores" in d else None,
+                      manager_tips=_tuple_map(data.get("manager_tips", {}).get(d["id"], {})))
             for d in data["dimensions"]),
         levels=tuple(sorted((Level(level=l["level"], name=l["name"], description=l["description"],
                                    needed_in=l["needed_in"]) for l in data["levels"]),
