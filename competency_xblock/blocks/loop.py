@@ -57,6 +57,7 @@ def growth_context(block, pack: Pack, language: str) -> dict:
     first = block.rescored(pack, block.results[0])["dimensions"]
     latest = block.rescored(pack, block.results[-1])["dimensions"]
     changes = growth.learner_changes(first, latest)
+    latest_label = block.ugettext("latest attempt")
     rows, chart_rows, fractions = [], [], []
     for dimension in pack.dimensions:
         if dimension.id not in first:
@@ -66,8 +67,9 @@ def growth_context(block, pack: Pack, language: str) -> dict:
         rows.append({"name": name, "first": None if before is None else round(before),
                      "latest": None if now is None else round(now),
                      "change": None if change is None else round(change)})
-        for key, value in (("first", before), ("latest", now)):
-            chart_rows.append({"name": name, "key": key, "value": "–" if value is None else f"{round(value)}%"})
+        # two bars per dimension: the first attempt's (named by the dimension), then the latest's
+        for key, label, value in (("first", name, before), ("latest", latest_label, now)):
+            chart_rows.append({"name": label, "key": key, "value": "–" if value is None else f"{round(value)}%"})
             fractions.append((value or 0) / 100)
     return {"growth": rows, "growth_chart": bar_chart(chart_rows, fractions, label_width=210, value_room=60),
             "growth_attempts": len(block.results)}
