@@ -65,8 +65,10 @@ class CompetencyStaffMixin(XBlockMixin):
                     rescored = [self.rescored(pack, record) for record in (records if rescore_all else records[-1:])]
                     counted = self.counted_result(rescored, retake_policy, grading_mode)
                     first = (rescored[0] if rescore_all else self.rescored(pack, records[0])) if len(records) > 1 else None
-                    loop_learners.append({"counted": {"self_gaps": counted.get("self_gaps")}, "first": first,
-                                          "latest": rescored[-1] if first else None})
+                    # only the figures the loop needs are kept, not whole records, for large cohorts
+                    loop_learners.append({"counted": {"self_gaps": counted.get("self_gaps")},
+                                          "first": {"dimensions": first["dimensions"]} if first else None,
+                                          "latest": {"dimensions": rescored[-1]["dimensions"]} if first else None})
                     yield reports.statistics_response(items, counted)
         summary = statistics.summarize(counted_responses(), items_meta)
         dimension_ids = [dimension.id for dimension in pack.dimensions]

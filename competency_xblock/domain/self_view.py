@@ -17,26 +17,24 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from .scoring import ItemScore, Result
+from .scoring import Result
 
 GAP_THRESHOLD = 15.0
 HIGHER, LOWER, ALIGNED = "higher", "lower", "aligned"
 
 
-def _share(scores: list[ItemScore]) -> float | None:
-    possible = sum(s.weight * s.max_points for s in scores)
-    return 100 * sum(s.weight * s.points for s in scores) / possible if possible else None
-
-
 def gaps(result: Result) -> dict[str, float | None]:
     """Dimension id -> self-rating score minus situational score (points), None without both kinds."""
-    found = {}
-    for dimension in result.dimensions:
-        scores = [s for s in result.item_scores if s.dimension == dimension.id]
-        self_share = _share([s for s in scores if not s.situational])
-        situational = _share([s for s in scores if s.situational])
-        found[dimension.id] = None if self_share is None or situational is None else self_share - situational
-    return found
+    # one pass over the item scores: this runs for every learner when staff ask for the cohort figures
+    sums = {dimension.id: [0.0, 0.0, 0.0, 0.0] for dimension in result.dimensions}  # self, self max, sit., sit. max
+    for score in result.item_scores:
+        totals = sums.get(score.dimension)
+        if totals is not None:
+            offset = 2 if score.situational else 0
+            totals[offset] += score.weight * score.points
+            totals[offset + 1] += score.weight * score.max_points
+    return {dimension_id: 100 * (own / own_max - situational / situational_max) if own_max and situational_max
+            else None for dimension_id, (own, own_max, situational, situational_max) in sums.items()}
 
 
 def reading(gap: float | None, threshold: float = GAP_THRESHOLD) -> str | None:
