@@ -65,6 +65,7 @@ def _level_choices(_block):
     return [{"display_name": str(level), "value": level} for level in followups.LEVELS]
 
 
+@XBlock.wants("completion")
 class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin, RuntimeServicesMixin, XBlock):
     """Show the child blocks only to learners whose competency level is one of the chosen levels."""
 
@@ -254,9 +255,22 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
         return localize(found.name, assessment.language(pack), pack.default_language) if found else dimension
 
     def _render_children(self, context, fragment) -> list[str]:
+        children = list(self.get_children())
+        # As the LMS's vertical does for its own children (xmodule/vertical_block.py): the
+        # children the completion service would mark complete on view get the data attribute
+        # the LMS's script looks for anywhere in the unit. Without it a text lesson inside a
+        # gate could never be completed, and "every opened lesson completed" never happen.
+        completion = self.runtime.service(self, "completion")
+        to_mark, delay = [], None
+        if completion is not None and completion.completion_tracking_enabled():
+            to_mark = completion.blocks_to_mark_complete_on_view(children)
+            delay = completion.get_complete_on_view_delay_ms()
         rendered = []
-        for child in self.get_children():
-            child_fragment = self.runtime.render_child(child, "student_view", context)
+        for child in children:
+            child_context = dict(context or {})
+            if child in to_mark:
+                child_context["wrap_xblock_data"] = {"mark-completed-on-view-after-delay": delay}
+            child_fragment = self.runtime.render_child(child, "student_view", child_context)
             fragment.add_fragment_resources(child_fragment)
             rendered.append(child_fragment.body_html())
         return rendered
