@@ -337,3 +337,11 @@ def test_growth_reaches_the_csv_and_the_report_rows(staff, pack, growing_cohort)
         first, latest = (expected_result(pack, attempts[user][i]) for i in (0, -1))
         assert report[user][column] == round(latest.dimension(WEAK).percent - first.dimension(WEAK).percent, 1)
     assert report["solo"][column] == ""
+
+
+def test_studio_offers_the_followed_assessments_dimensions_for_a_gate(staff, pack):
+    root = staff.load(unit_xml())
+    html = staff.render(staff.block(root.children[1]), "studio_view")
+    for dimension in pack.dimensions:
+        assert f'value="{dimension.id}"' in html
+    assert "The overall level" in html

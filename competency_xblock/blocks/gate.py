@@ -65,6 +65,23 @@ def _level_choices(_block):
     return [{"display_name": str(level), "value": level} for level in followups.LEVELS]
 
 
+def _dimension_choices(block):
+    """Studio's choices for ``dimension``: the overall level, then the followed assessment's dimensions."""
+    choices = [{"display_name": block.ugettext("The overall level"), "value": ""}]
+    assessment, _problem = block.find_assessment()
+    try:
+        pack = assessment.load_pack() if assessment is not None else None
+    except PackError:
+        pack = None
+    if pack is not None:
+        language = assessment.language(pack)
+        choices += [{"display_name": f"{localize(d.name, language, pack.default_language)} ({d.id})", "value": d.id}
+                    for d in pack.dimensions]
+    if block.dimension and block.dimension not in [choice["value"] for choice in choices]:
+        choices.append({"display_name": block.dimension, "value": block.dimension})  # shown, and reported
+    return choices
+
+
 @XBlock.wants("completion")
 class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin, RuntimeServicesMixin, XBlock):
     """Show the child blocks only to learners whose competency level is one of the chosen levels."""
@@ -77,6 +94,7 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
                   list_style="set", list_values_provider=_level_choices,
                   help=_("The learner sees the content at these levels (1 low, 2 medium, 3 high)."))
     dimension = String(display_name=_("Dimension"), default="", scope=Scope.settings,
+                       values_provider=_dimension_choices,
                        help=_("Empty: the overall level opens the gate. A dimension id of the assessment's pack "
                               "(e.g. communication): that dimension's level opens it."))
     locked_message = String(display_name=_("Locked message"), default="", scope=Scope.settings,
