@@ -87,7 +87,7 @@ def test_a_broken_pack_is_not_saved_and_each_problem_names_its_line(staff, learn
     assert body["error"] == "The pack was not saved; problems found: 2."
     assert body["problems"] == [
         f"line {line_of(broken, 'colour: blue')}: colour: unknown field; allowed here: id, version, languages, "
-        "name, category, definition, scoring, self_assessment_scale, dimensions, levels, links, items",
+        "name, category, definition, scoring, self_assessment_scale, dimensions, levels, links, items, manager_tips",
         f"line {line_of(broken, 'reverse: often')}: items[5].reverse: 'often' is not of type 'boolean'"]
     assert staff.block(block.scope_ids.usage_id).course_pack == TEAMWORK      # nothing stored
     assert learner.block(block.scope_ids.usage_id).load_pack().items[3].id == "delay_news"

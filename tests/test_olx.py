@@ -75,7 +75,7 @@ def test_structured_settings_are_readable_child_elements(staff, pack):
     block = staff.load('<competency_assessment/>')
     assert save(staff, block, full_settings(pack))[0] == 200
     root = etree.fromstring(export(staff, block))
-    assert [child.tag for child in root] == ["extra_links", "follow_up_lessons", "item_overrides"]
+    assert [child.tag for child in root] == ["dimension_follow_ups", "extra_links", "follow_up_lessons", "item_overrides"]
     assert root.get("cut_scores") == "[65, 75.5]" and root.get("max_attempts") == "3"
     assert "follow_up_lessons" not in root.attrib
     assert '"title": "Free webinar"' in root.find("extra_links").text   # pretty JSON, not \\u escapes

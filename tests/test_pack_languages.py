@@ -69,3 +69,15 @@ def test_an_undeclared_language_is_refused():
     with pytest.raises(PackError) as caught:
         parse_pack(broken, "cs.yaml")
     assert any("language 'lv' is not among the pack's languages" in str(issue) for issue in caught.value.issues)
+
+
+def test_managers_tips_missing_a_language_are_refused_with_their_line():
+    lines = TEXT.splitlines()
+    start = lines.index("manager_tips:")
+    index = next(i for i in range(start, len(lines)) if lines[i] == "    lv:")  # the first dimension's Latvian tips
+    broken = "\n".join(lines[:index] + lines[index + 3:])  # "lv:" and its two tips
+    with pytest.raises(PackError) as caught:
+        parse_pack(broken, "cs.yaml")
+    dimension = lines[start + 1].strip().rstrip(":")
+    assert any(f"manager_tips.{dimension}: missing the 'lv' text" in str(issue) for issue in caught.value.issues), \
+        [str(issue) for issue in caught.value.issues]

@@ -12,8 +12,8 @@ from .conftest import PACKS, answer_set
 
 XML = '<competency_assessment pack_id="customer_service" display_name="Service check" max_attempts="2"/>'
 SETTINGS = ("display_name", "pack_id", "content_language", "intro", "max_attempts", "grading_mode", "weight",
-            "retake_policy", "cut_scores", "self_assessment_weight", "follow_up_lessons", "extra_links",
-            "item_overrides")
+            "retake_policy", "retake_wait_days", "cut_scores", "self_assessment_weight", "follow_up_lessons",
+            "dimension_follow_ups", "extra_links", "item_overrides")
 
 
 def settings(block) -> dict:
@@ -38,10 +38,15 @@ def full_settings(pack) -> dict:
     return {
         "display_name": "Customer service: where do you stand?", "pack_id": "customer_service",
         "content_language": "en", "intro": "Answer honestly.\nIt takes 15 minutes.", "max_attempts": 3,
-        "grading_mode": "level", "weight": 2.5, "retake_policy": "latest", "cut_scores": [65, 75.5],
+        "grading_mode": "level", "weight": 2.5, "retake_policy": "latest", "retake_wait_days": 14,
+        "cut_scores": [65, 75.5],
         "self_assessment_weight": 0.2,
         "follow_up_lessons": {"1": [{"title": "Service basics", "url": "/courses/demo/jump_to_id/basics"}],
                               "3": [{"title": "Loyal customers", "url": "https://example.org/loyalty"}]},
+        "dimension_follow_ups": {
+            "communication": {"1": [{"title": "Listening first", "url": "/courses/demo/jump_to_id/listening"}]},
+            "tolerance": {"1": [{"title": "Calm under fire", "url": "https://example.org/calm"}],
+                          "2": [{"title": "Hard cases", "url": "/courses/demo/jump_to_id/hard"}]}},
         "extra_links": [{"levels": [1, 2], "kind": "training", "title": "Free webinar",
                          "url": "https://example.org/webinar?a=1&b=2"}],
         "item_overrides": {"disabled": [second.id],
@@ -181,6 +186,17 @@ BAD_VALUES = [
     ({"item_overrides": {"added": ["NEW"]}}, "Question overrides: added question 1: must be an object"),
     ({"item_overrides": None}, "Question overrides: must be an object"), ({"extra_links": None}, "must be a list"),
     ({"content_language": None}, "Content language: must be a language code"),
+    ({"retake_wait_days": -1}, "Wait before a retake (days): must be a whole number of days"),
+    ({"retake_wait_days": 366}, "from 0 (no wait) to 365"), ({"retake_wait_days": 1.5}, "Wait before a retake"),
+    ({"dimension_follow_ups": {"ghost": {"1": [{"title": "x", "url": "/x"}]}}},
+     "Lessons per dimension: 'ghost' is not a dimension of the pack"),
+    ({"dimension_follow_ups": {"communication": {}}}, "dimension 'communication': choose at least one level"),
+    ({"dimension_follow_ups": {"communication": {"": [{"title": "x", "url": "/x"}]}}}, "choose the level (1, 2 or 3)"),
+    ({"dimension_follow_ups": {"communication": {"1": [{"title": "x", "url": "javascript:alert(1)"}]}}},
+     "Lessons per dimension: dimension 'communication', level 1, lesson 1"),
+    ({"dimension_follow_ups": {"communication": {"1": [{"title": "x", "url": "ftp://e.org/x"}]}}},
+     "not an http(s) link"),
+    ({"dimension_follow_ups": []}, "Lessons per dimension: must be an object"),
 ]
 
 
@@ -299,7 +315,7 @@ def test_validate_reports_a_broken_pack(author, packs_dir):
 # ----- the learner side follows the authoring ---------------------------------------------------
 
 def test_learner_view_and_scoring_follow_the_overrides(author, block, pack, learner):
-    values = full_settings(pack)
+    values = {**full_settings(pack), "retake_wait_days": 0}   # three submits in a row
     assert save(author, block, values)[0] == 200
     mine = learner.block(block.scope_ids.usage_id)
     html = learner.render(mine)

@@ -38,7 +38,7 @@ EXACT = {
     # 1. an unknown key is reported on its own line, not on its mapping's
     "unknown_fields": lambda p: [
         f"{p}:{line_of(p, 'colour: blue')}: colour: unknown field; allowed here: id, version, languages, name, "
-        "category, definition, scoring, self_assessment_scale, dimensions, levels, links, items",
+        "category, definition, scoring, self_assessment_scale, dimensions, levels, links, items, manager_tips",
         f"{p}:{line_of(p, 'hint:')}: items[1].hint: unknown field; allowed here: id, type, dimension, weight, "
         "behaviour, statement, reverse"],
     # 2. a field missing inside an item is reported once (the item shape and its type's shape both require it)

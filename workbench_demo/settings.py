@@ -9,6 +9,8 @@ os.makedirs("var", exist_ok=True)
 WORKBENCH["services"]["user"] = "workbench_demo.services.DemoUserService"
 # Every learner's saved state of a block, for the staff view's cohort figures (the LMS has its own).
 WORKBENCH["services"]["user_state_client"] = "competency_xblock.platform.workbench_store.WorkbenchUserStateClient"
+# Which blocks each learner has completed, as edx-completion's CompletionService answers it.
+WORKBENCH["services"]["completion"] = "workbench_demo.services.DemoCompletionService"
 
 # Learners named here are course staff in the demo (the workbench picks the user with ?student=).
 COMPETENCY_DEMO_STAFF_USERS = set(os.environ.get("COMPETENCY_DEMO_STAFF_USERS", "staff").split(","))

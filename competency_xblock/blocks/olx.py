@@ -29,7 +29,7 @@ from copy import deepcopy
 from lxml import etree
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
-CHILD_ELEMENT_FIELDS = ("follow_up_lessons", "extra_links", "item_overrides", "course_pack")
+CHILD_ELEMENT_FIELDS = ("follow_up_lessons", "dimension_follow_ups", "extra_links", "item_overrides", "course_pack")
 
 
 class OlxError(ValueError):

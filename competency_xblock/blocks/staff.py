@@ -29,12 +29,12 @@ from webob import Response
 from xblock.core import XBlock, XBlockMixin
 
 from .. import package_data
-from ..domain import reports, state_layout, statistics
+from ..domain import growth, reports, state_layout, statistics
 from ..domain.pack_loader import PackError
 from ..domain.pack_model import SCALE_MAX, SCALE_MIN
 from ..platform import runtimes
 from ..platform.services import staff_only
-from . import templates
+from . import loop, templates
 
 
 def _json_response(payload, status: int = 200) -> Response:
@@ -58,6 +58,7 @@ class CompetencyStaffMixin(XBlockMixin):
         items_meta = reports.statistics_items(items, self.effective_self_assessment_weight(pack))
         retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once, not per learner
         rescore_all = retake_policy != "latest"  # "latest" counts the last attempt whatever it scores
+        loop_learners = []   # per learner: the counted attempt, and the first and latest of two or more
 
         def counted_responses():
             for user_state in client.iter_all_for_block(self.scope_ids.usage_id):
@@ -65,9 +66,17 @@ class CompetencyStaffMixin(XBlockMixin):
                 if records:
                     rescored = [self.rescored(pack, record) for record in (records if rescore_all else records[-1:])]
                     counted = self.counted_result(rescored, retake_policy, grading_mode)
+                    first = (rescored[0] if rescore_all else self.rescored(pack, records[0])) if len(records) > 1 else None
+                    # only the figures the loop needs are kept, not whole records, for large cohorts
+                    loop_learners.append({"counted": {"self_gaps": counted.get("self_gaps")},
+                                          "first": {"dimensions": first["dimensions"]} if first else None,
+                                          "latest": {"dimensions": rescored[-1]["dimensions"]} if first else None})
                     yield reports.statistics_response(items, counted)
         summary = statistics.summarize(counted_responses(), items_meta)
-        return statistics.report(summary, items_meta, [dimension.id for dimension in pack.dimensions])
+        dimension_ids = [dimension.id for dimension in pack.dimensions]
+        report = statistics.report(summary, items_meta, dimension_ids)
+        report["loop"] = growth.cohort_loop_figures(loop_learners, dimension_ids)
+        return report
 
     def _cohort_unavailable(self) -> str:
         kind = self.runtime_kind()
@@ -100,6 +109,7 @@ class CompetencyStaffMixin(XBlockMixin):
         else:
             context = reports.staff_context(figures, pack, self.active_items(pack), self.language(pack),
                                             self.ugettext, self.ngettext)
+            context.update(loop.staff_loop_context(figures, pack, self.language(pack)))
             context.update({"retake_policy": self.retake_policy,
                             "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
         return templates.render("static/html/staff_figures.html", context, self.i18n_service())
@@ -126,7 +136,9 @@ class CompetencyStaffMixin(XBlockMixin):
         if figures is None:
             return _json_response({"error": self._cohort_unavailable()}, 503)
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(statistics.report_rows(figures))
+        writer = csv.writer(buffer)
+        writer.writerows(statistics.report_rows(figures))
+        writer.writerows(growth.csv_rows(figures["loop"]["growth"], figures["loop"]["self_gaps"]))
         response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
         response.content_disposition = f'attachment; filename="{pack.id}-statistics.csv"'
         return response
@@ -150,6 +162,7 @@ class CompetencyStaffMixin(XBlockMixin):
             return
         items, language = self.active_items(pack), self.language(pack)
         row = reports.ReportRows(pack, items, language, self.ugettext).row
+        change_columns = loop.report_change_columns(pack, language, self.ugettext)
         retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once per report
         count = 0
         for user_state in user_state_iterator:  # this loop runs for every learner of a course
@@ -159,8 +172,9 @@ class CompetencyStaffMixin(XBlockMixin):
             counted = self.counted_result(records, retake_policy, grading_mode)
             number = next(n for n, record in enumerate(records, start=1) if record is counted)
             raw_score = user_state.state.get("raw_score")
-            yield user_state.username, row(counted, len(records), number,
-                                           raw_score if isinstance(raw_score, dict) else {})
+            learner_row = row(counted, len(records), number, raw_score if isinstance(raw_score, dict) else {})
+            learner_row.update(loop.report_changes(change_columns, records))
+            yield user_state.username, learner_row
             count += 1
             if limit_responses is not None and count >= limit_responses:
                 return

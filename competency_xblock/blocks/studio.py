@@ -58,8 +58,8 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
     """Studio editor, save handler and validation for CompetencyAssessmentBlock."""
 
     editable_fields = ("display_name", "pack_id", "content_language", "intro", "max_attempts", "grading_mode",
-                       "weight", "retake_policy", "cut_scores", "self_assessment_weight", "follow_up_lessons",
-                       "extra_links", "item_overrides")
+                       "weight", "retake_policy", "retake_wait_days", "cut_scores", "self_assessment_weight",
+                       "follow_up_lessons", "dimension_follow_ups", "extra_links", "item_overrides")
 
     # ----- packs ---------------------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         for name in ("display_name", "pack_id", "content_language"):
             if isinstance(data.get(name), str):
                 data[name] = data[name].strip()
-        for name in ("follow_up_lessons", "extra_links"):
+        for name in ("follow_up_lessons", "dimension_follow_ups", "extra_links"):
             if name in data:
                 data[name] = _stripped(data[name])
         if "item_overrides" in data:
@@ -283,6 +283,8 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         level_names = {level.level: localize(level.name, language, pack.default_language)
                        for level in pack.levels} if pack else {}
         follow_ups = self.follow_up_lessons if isinstance(self.follow_up_lessons, dict) else {}
+        dimension_choices = [{"id": d.id, "name": localize(d.name, language, pack.default_language)}
+                             for d in pack.dimensions] if pack else []
         context = {
             "block": self,
             "packs": self._pack_choices(),
@@ -300,6 +302,9 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
                  "rows": [render("lesson", lesson) for lesson in self._rows(follow_ups.get(str(level)))]}
                 for level in LEVELS],
             "lesson_template": render("lesson", {}),
+            "dimension_lesson_rows": [render("dimension_lesson", row, dimensions=dimension_choices)
+                                      for row in self._dimension_lesson_rows()],
+            "dimension_lesson_template": render("dimension_lesson", {}, dimensions=dimension_choices),
             "link_rows": [render("link", link) for link in self._rows(self.extra_links)],
             "link_template": render("link", {"levels": list(LEVELS)}),
             "problems": [{"type": m.type, "text": m.text} for m in self.validate().messages],
@@ -317,6 +322,13 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             "pack_languages": {choice["id"]: choice["languages"] for choice in context["packs"]},
         })
         return fragment
+
+    def _dimension_lesson_rows(self) -> list[dict]:
+        """The lessons per dimension as flat editor rows {dimension, level, title, url}."""
+        value = self.dimension_follow_ups if isinstance(self.dimension_follow_ups, dict) else {}
+        return [{"dimension": dimension, "level": level, **lesson}
+                for dimension, by_level in value.items() if isinstance(by_level, dict)
+                for level, lessons in by_level.items() for lesson in self._rows(lessons)]
 
     @staticmethod
     def _rows(value) -> list[dict]:

@@ -32,6 +32,7 @@ MAX_NAME_LENGTH = 200
 MAX_INTRO_LENGTH = 5000
 MAX_URL_LENGTH = 2000
 MAX_LINKS = 50
+MAX_WAIT_DAYS = 365
 _CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
@@ -93,6 +94,30 @@ def follow_up_problems(value) -> list[str]:
             url = lesson.get("url")
             if not (is_http_url(url) or is_site_path(url)):
                 problems.append(f"{where}: {url!r} is not an http(s) link or a path on this site (/...)")
+    return problems
+
+
+def dimension_follow_up_problems(value, dimension_ids=None) -> list[str]:
+    """
+    Lessons per dimension and level: {dimension id: {"1"|"2"|"3": [{"title", "url"}]}}.
+    Each dimension must be one of ``dimension_ids`` (when given) and name at least one level.
+    """
+    if not isinstance(value, dict):
+        return ['must be an object of dimension id to {level: [lessons]}']
+    problems = []
+    for dimension, by_level in value.items():
+        if dimension_ids is not None and dimension not in dimension_ids:
+            problems.append(f"{dimension!r} is not a dimension of the pack; known: {', '.join(dimension_ids)}")
+            continue
+        if not isinstance(by_level, dict) or not by_level:
+            problems.append(f"dimension {dimension!r}: choose at least one level (1, 2 or 3) with its lessons")
+            continue
+        if "" in by_level:
+            problems.append(f"dimension {dimension!r}: choose the level (1, 2 or 3) that opens each lesson")
+            by_level = {level: lessons for level, lessons in by_level.items() if level != ""}
+        problems += [f"dimension {dimension!r}, {problem}" for problem in follow_up_problems(by_level)]
+        if not any(isinstance(lessons, list) and lessons for lessons in by_level.values()):
+            problems.append(f"dimension {dimension!r}: give at least one lesson for a level")
     return problems
 
 
@@ -167,6 +192,11 @@ def _simple_problems(settings: Mapping, choices: Mapping[str, tuple]) -> list[Pr
     problems += [Problem("cut_scores", message) for message in cut_score_problems(settings.get("cut_scores"))]
     problems += [Problem("follow_up_lessons", m) for m in follow_up_problems(settings.get("follow_up_lessons"))]
     problems += [Problem("extra_links", m) for m in extra_link_problems(settings.get("extra_links"))]
+    if "retake_wait_days" in settings:
+        wait = settings.get("retake_wait_days")
+        if not isinstance(wait, int) or isinstance(wait, bool) or not 0 <= wait <= MAX_WAIT_DAYS:
+            problems.append(Problem("retake_wait_days", f"must be a whole number of days from 0 (no wait) "
+                                    f"to {MAX_WAIT_DAYS}"))
     return problems
 
 
@@ -176,6 +206,10 @@ def check_settings(settings: Mapping, pack: Pack | None, choices: Mapping[str, t
     ``choices`` maps the fields that take one of a fixed set of values to that set.
     """
     problems = _simple_problems(settings, choices)
+    if "dimension_follow_ups" in settings:
+        dimension_ids = [dimension.id for dimension in pack.dimensions] if pack else None
+        problems += [Problem("dimension_follow_ups", message) for message in
+                     dimension_follow_up_problems(settings["dimension_follow_ups"], dimension_ids)]
     if pack is None:
         return problems
     language = settings.get("content_language")
@@ -245,3 +279,15 @@ def usable_extra_links(value, level: int | None) -> list[dict]:
             if isinstance(link, dict) and isinstance(link.get("levels"), list) and level in link["levels"]
             and not _title_problem(link.get("title")) and is_http_url(link.get("url"))
             and link.get("kind", DEFAULT_LINK_KIND) in LINK_KINDS]
+
+
+def usable_dimension_follow_ups(value, dimension_levels) -> dict[str, list[dict]]:
+    """Dimension id -> the lessons its level (of ``dimension_levels``) opens that can be shown."""
+    if not isinstance(value, dict) or not isinstance(dimension_levels, dict):
+        return {}
+    found = {}
+    for dimension, by_level in value.items():
+        lessons = usable_follow_ups(by_level, dimension_levels.get(dimension))
+        if lessons:
+            found[dimension] = lessons
+    return found

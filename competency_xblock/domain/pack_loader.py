@@ -168,7 +168,8 @@ def _check_file_name(data: dict, expected_id: str | None, checker: _Checker) -> 
 def _check_texts(node, path: tuple, languages: list, checker: _Checker) -> None:
     """Every localized text names exactly the pack's languages."""
     if isinstance(node, dict):
-        if path and path[-1] in _LOCALIZED_FIELDS:
+        # manager_tips maps a dimension id to its localized tips: {empathy: {pl: [...], en: [...]}}
+        if path and (path[-1] in _LOCALIZED_FIELDS or (len(path) == 2 and path[0] == "manager_tips")):
             for missing in [lang for lang in languages if lang not in node]:
                 checker.add(path, f"missing the {missing!r} text")
             for unknown in sorted(set(node) - set(languages)):
@@ -198,6 +199,13 @@ def _check_rules(data: dict, checker: _Checker) -> None:
         checker.add(("levels",), f"levels must be exactly 1, 2 and 3 once each, got {level_numbers}")
 
     dimension_ids = [dimension["id"] for dimension in data["dimensions"]]
+    for index, dimension in enumerate(data["dimensions"]):
+        own_cuts = dimension.get("cut_scores")
+        if own_cuts and not own_cuts[0] < own_cuts[1]:
+            checker.add(("dimensions", index, "cut_scores"), f"cut scores must rise: C1 < C2, got {own_cuts}")
+    for dimension_id in data.get("manager_tips", {}):
+        if dimension_id not in dimension_ids:
+            checker.add(("manager_tips", dimension_id), f"unknown dimension {dimension_id!r}; known: {dimension_ids}")
     _check_unique(dimension_ids, ("dimensions",), "dimension", checker)
     _check_unique([item["id"] for item in data["items"]], ("items",), "item", checker)
 
@@ -242,7 +250,9 @@ def _build(data: dict, source: str) -> Pack:
         scale=_tuple_map(data["self_assessment_scale"]),
         dimensions=tuple(
             Dimension(id=d["id"], name=d["name"], tips=_tuple_map(d["tips"]),
-                      description=d.get("description", {}), weight=float(d.get("weight", 1)))
+                      description=d.get("description", {}), weight=float(d.get("weight", 1)),
+                      cut_scores=tuple(d["cut_scores"]) if "cut_scores" in d else None,
+                      manager_tips=_tuple_map(data.get("manager_tips", {}).get(d["id"], {})))
             for d in data["dimensions"]),
         levels=tuple(sorted((Level(level=l["level"], name=l["name"], description=l["description"],
                                    needed_in=l["needed_in"]) for l in data["levels"]),

@@ -76,6 +76,10 @@ class Dimension:
     tips: Mapping[str, tuple[str, ...]]
     description: Localized = field(default_factory=dict)
     weight: float = 1.0
+    # Optional: the dimension's own cuts for its level (else the assessment's), and tips
+    # for managers developing this dimension in a team (staff view).
+    cut_scores: tuple[float, float] | None = None
+    manager_tips: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -74,10 +74,9 @@ function CompetencyAssessment(runtime, element, init) {
   }
 
   function bindRetake() {
-    const retake = resultBox.querySelector(".ca-retake");
-    if (!retake) { return; }
+    // The invitation at the top of the result and the button at its end do the same.
     let fetching = false;  // not disabled while it works: a disabled button would drop the keyboard focus
-    retake.addEventListener("click", async () => {
+    resultBox.querySelectorAll(".ca-retake").forEach((retake) => retake.addEventListener("click", async () => {
       // A result page comes without the questions: fetch them, blank or with the saved draft.
       if (fetching) { return; }
       fetching = true;
@@ -92,7 +91,7 @@ function CompetencyAssessment(runtime, element, init) {
       } finally {
         fetching = false;
       }
-    });
+    }));
   }
 
   function bindStaffFigures() {

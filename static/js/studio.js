@@ -163,6 +163,18 @@ function CompetencyAssessmentStudio(runtime, element, init) {
       if (rows.length) lessons[list.dataset.level] = rows;
     });
     values.follow_up_lessons = lessons;
+    const dimensionList = form.querySelector('[data-list="dimension-lessons"]');
+    if (dimensionList) {
+      // {dimension: {level: [lessons]}}; a row without a level goes under "" and the server asks for one
+      const byDimension = {};
+      rowsOf(dimensionList).forEach((row) => {
+        const lesson = { title: valueOf(row, "title"), url: valueOf(row, "url") };
+        if (!lesson.title && !lesson.url) return;
+        const levels = (byDimension[valueOf(row, "dimension")] ||= {});
+        (levels[valueOf(row, "level")] ||= []).push(lesson);
+      });
+      values.dimension_follow_ups = byDimension;
+    }
     values.extra_links = rowsOf(form.querySelector('[data-list="links"]')).map((row) => ({
       levels: Array.from(row.querySelectorAll('[data-key="levels"]:checked'), (box) => Number(box.value)),
       kind: valueOf(row, "kind"), title: valueOf(row, "title"), url: valueOf(row, "url"),

@@ -17,6 +17,7 @@ from collections import OrderedDict, namedtuple
 
 import pytest
 
+from competency_xblock.blocks import loop
 from competency_xblock.domain.reports import ReportRows
 
 from ..conftest import answer_set
@@ -50,8 +51,10 @@ def test_the_header_comes_out_in_the_documented_order(learner, assessment_xml, p
     rows = list(block.generate_report_data(iter(states_of(learner, block, pack, ["best", "worst"])), None))
     assert [username for username, _row in rows] == ["report-learner-0", "report-learner-1"]
     documented = ReportRows(pack, pack.items, block.language(pack), block.ugettext).columns
-    assert platform_header(rows) == ["username", "title", "location", *documented, "block_key", "state"]
+    changes = [name for _dimension, name in loop.report_change_columns(pack, block.language(pack), block.ugettext)]
+    assert platform_header(rows) == ["username", "title", "location", *documented, *changes, "block_key", "state"]
     assert documented[:3] == ["Level", "Level name", "Overall (%)"] and documented[-1] == "Answers"
+    assert len(changes) == len(pack.dimensions)
     # the same rows as plain dicts would come out sorted: the OrderedDict is what keeps the order
     assert platform_header([(name, dict(row)) for name, row in rows]) != platform_header(rows)
 
