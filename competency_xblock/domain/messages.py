@@ -46,14 +46,16 @@ def _identity(text: str) -> str:
 class Message(str):
     """
     An English message that remembers how it was made: ``template`` (or a :class:`Plural`
-    with its ``count``) and ``params``. ``Message(N_("at most {limit} links"), limit=50)``.
+    with its ``count``) and ``params``: ``Message(N_("at most {limit} links"), limit=50)``,
+    ``Message(N_plural("{count} question", "{count} questions"), 3)``.
     """
 
     template: str | Plural
     count: int | None
     params: dict
 
-    def __new__(cls, template: str | Plural, count: int | None = None, **params):
+    def __new__(cls, template: str | Plural, count: int | None = None, /, **params):
+        # ``count`` (positional: a Plural's number, also its ``{count}``) never swallows a ``count=`` parameter
         message = super().__new__(cls, _render(template, count, params, _identity, _english_ngettext))
         message.template, message.count, message.params = template, count, params
         return message

@@ -181,9 +181,9 @@ def _added_problems(added, pack: Pack, pack_items: dict) -> list[Message]:
             problems.append(_at(where, Message(N_("duplicate question id {id!r}"), id=item["id"])))
         seen.add(item["id"])
         if item["dimension"] not in dimension_ids:
-            problems.append(_at(_path(where, "dimension"), Message(N_("unknown dimension {dimension!r}; known: {known}"),
-                                                                   dimension=item["dimension"],
-                                                                   known=", ".join(dimension_ids))))
+            problems.append(_at(_path(where, "dimension"),
+                                Message(N_("unknown dimension {dimension!r}; known: {known}"),
+                                        dimension=item["dimension"], known=", ".join(dimension_ids))))
         for key in ("behaviour", prompt_key(item["type"])):
             problems += _text_problems(item[key], _path(where, key), pack.languages)
         if item["type"] == SITUATIONAL:
