@@ -52,7 +52,9 @@ HEADER = """\
 # {domain} translations of competency-xblock ({language}).
 # Refresh with `make i18n-extract`, translate, then `make i18n-compile`; `make test` checks both.
 #"""
-KEYWORDS = {**DEFAULT_KEYWORDS, "ugettext": None, "ungettext": (1, 2), "gettext_noop": None}
+# N_ and N_plural mark the domain's designer messages (domain/messages.py), translated by the blocks.
+KEYWORDS = {**DEFAULT_KEYWORDS, "ugettext": None, "ungettext": (1, 2), "gettext_noop": None,
+            "N_": None, "N_plural": (1, 2)}
 DOMAINS = {
     # domain: Babel method map over the repository (files no pattern matches are not read)
     "text": [("static/html/**.html", "django"), ("competency_xblock/**.py", "python")],

@@ -19,7 +19,7 @@ from xblock.utils.studio_editable import FutureFields, StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from .. import package_data
-from ..domain import authoring, chance, pack_loader
+from ..domain import authoring, chance, messages, pack_loader
 from ..domain.overrides import OverridesError, apply_overrides, normalize_overrides, prompt_key
 from ..domain.pack_loader import PackError
 from ..domain.pack_model import LEVELS, SITUATIONAL, Pack, localize
@@ -95,8 +95,9 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         return ([authoring.Problem("pack_id", issue)] if issue else []) + problems
 
     def problem_text(self, problem: authoring.Problem) -> str:
-        """The message with the field's name in front, as Studio shows it."""
-        message = problem.message if problem.message.endswith(".") else problem.message + "."
+        """The message, in the designer's language, with the field's name in front, as Studio shows it."""
+        message = messages.translate(problem.message, self.ugettext, self.ngettext)
+        message = message if message.endswith(".") else message + "."
         return f"{self.ugettext(self.fields[problem.field].display_name)}: {message}"
 
     def validate_field_data(self, validation, data):

@@ -3,7 +3,8 @@ What a course author may set on an assessment, and how the learner views read it
 
 Pure: nothing here knows of XBlock or Django. ``check_settings`` takes the settings as
 a plain mapping (field name to value) and the pack they name, and returns every
-problem as a :class:`Problem` naming the field; Studio's save refuses on any error,
+problem as a :class:`Problem` naming the field (its message a translatable
+:class:`~.messages.Message`); Studio's save refuses on any error,
 and ``validate()`` shows them all. The ``usable_*`` readers are for the learner views:
 whatever an imported course holds, they return only entries that are safe to show.
 """
@@ -16,6 +17,7 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from . import chance, pack_rules
+from .messages import N_, N_plural, Message
 from . import overrides as item_overrides
 from .pack_model import LEVELS, Pack
 
@@ -61,39 +63,45 @@ def is_site_path(url) -> bool:
             and len(url) <= MAX_URL_LENGTH and not _CONTROL_OR_SPACE.search(url) and "\\" not in url)
 
 
-def _title_problem(title) -> str | None:
+def _title_problem(title) -> Message | None:
     if not isinstance(title, str) or not title.strip():
-        return "needs a title"
+        return Message(N_("needs a title"))
     if len(title) > MAX_TITLE_LENGTH:
-        return f"the title is longer than {MAX_TITLE_LENGTH} characters"
+        return Message(N_("the title is longer than {limit} characters"), limit=MAX_TITLE_LENGTH)
     return None
+
+
+def _at(where: Message, problem: Message) -> Message:
+    """``problem`` at a place: "link 2: needs a title"."""
+    return Message(N_("{where}: {problem}"), where=where, problem=problem)
 
 
 def follow_up_problems(value) -> list[str]:
     """Follow-ups: {"1"|"2"|"3": [{"title", "url"}]}; a URL is http(s) or a path on this site."""
     if not isinstance(value, dict):
-        return ['must be an object of level ("1", "2", "3") to a list of lessons']
+        return [Message(N_('must be an object of level ("1", "2", "3") to a list of lessons'))]
     problems = []
     for level, lessons in value.items():
         if level not in [str(number) for number in LEVELS]:
-            problems.append(f"{level!r} is not a level; use 1, 2 or 3")
+            problems.append(Message(N_("{level!r} is not a level; use 1, 2 or 3"), level=level))
             continue
         if not isinstance(lessons, list):
-            problems.append(f"level {level}: must be a list of lessons")
+            problems.append(Message(N_("level {level}: must be a list of lessons"), level=level))
             continue
         if len(lessons) > MAX_LINKS:
-            problems.append(f"level {level}: at most {MAX_LINKS} lessons")
+            problems.append(Message(N_("level {level}: at most {limit} lessons"), level=level, limit=MAX_LINKS))
         for number, lesson in enumerate(lessons, start=1):
-            where = f"level {level}, lesson {number}"
+            where = Message(N_("level {level}, lesson {number}"), level=level, number=number)
             if not isinstance(lesson, dict) or set(lesson) - {"title", "url"}:
-                problems.append(f"{where}: must be an object with a title and a url")
+                problems.append(_at(where, Message(N_("must be an object with a title and a url"))))
                 continue
             title_problem = _title_problem(lesson.get("title"))
             if title_problem:
-                problems.append(f"{where}: {title_problem}")
+                problems.append(_at(where, title_problem))
             url = lesson.get("url")
             if not (is_http_url(url) or is_site_path(url)):
-                problems.append(f"{where}: {url!r} is not an http(s) link or a path on this site (/...)")
+                problems.append(_at(where, Message(N_("{url!r} is not an http(s) link or a path on this site (/...)"),
+                                                   url=url)))
     return problems
 
 
@@ -103,63 +111,68 @@ def dimension_follow_up_problems(value, dimension_ids=None) -> list[str]:
     Each dimension must be one of ``dimension_ids`` (when given) and name at least one level.
     """
     if not isinstance(value, dict):
-        return ['must be an object of dimension id to {level: [lessons]}']
+        return [Message(N_("must be an object of dimension id to {{level: [lessons]}}"))]
     problems = []
     for dimension, by_level in value.items():
         if dimension_ids is not None and dimension not in dimension_ids:
-            problems.append(f"{dimension!r} is not a dimension of the pack; known: {', '.join(dimension_ids)}")
+            problems.append(Message(N_("{dimension!r} is not a dimension of the pack; known: {known}"),
+                                    dimension=dimension, known=", ".join(dimension_ids)))
             continue
         if not isinstance(by_level, dict) or not by_level:
-            problems.append(f"dimension {dimension!r}: choose at least one level (1, 2 or 3) with its lessons")
+            problems.append(Message(N_("dimension {dimension!r}: choose at least one level (1, 2 or 3) with its "
+                                       "lessons"), dimension=dimension))
             continue
         if "" in by_level:
-            problems.append(f"dimension {dimension!r}: choose the level (1, 2 or 3) that opens each lesson")
+            problems.append(Message(N_("dimension {dimension!r}: choose the level (1, 2 or 3) that opens each "
+                                       "lesson"), dimension=dimension))
             by_level = {level: lessons for level, lessons in by_level.items() if level != ""}
-        problems += [f"dimension {dimension!r}, {problem}" for problem in follow_up_problems(by_level)]
+        problems += [Message(N_("dimension {dimension!r}, {problem}"), dimension=dimension, problem=problem)
+                     for problem in follow_up_problems(by_level)]
         if not any(isinstance(lessons, list) and lessons for lessons in by_level.values()):
-            problems.append(f"dimension {dimension!r}: give at least one lesson for a level")
+            problems.append(Message(N_("dimension {dimension!r}: give at least one lesson for a level"),
+                                    dimension=dimension))
     return problems
 
 
 def extra_link_problems(value) -> list[str]:
     """Extra links: [{"levels": [1..3], "title", "url": http(s), "kind"?}]."""
     if not isinstance(value, list):
-        return ["must be a list of links"]
+        return [Message(N_("must be a list of links"))]
     if len(value) > MAX_LINKS:
-        return [f"at most {MAX_LINKS} links"]
+        return [Message(N_("at most {limit} links"), limit=MAX_LINKS)]
     problems = []
     for number, link in enumerate(value, start=1):
-        where = f"link {number}"
+        where = Message(N_("link {number}"), number=number)
         if not isinstance(link, dict) or set(link) - {"levels", "title", "url", "kind"}:
-            problems.append(f"{where}: must be an object with levels, title, url and an optional kind")
+            problems.append(_at(where, Message(N_("must be an object with levels, title, url and an optional kind"))))
             continue
         levels = link.get("levels")
         if (not isinstance(levels, list) or not levels
                 or not all(isinstance(level, int) and not isinstance(level, bool) and level in LEVELS
                            for level in levels) or len(set(levels)) != len(levels)):
-            problems.append(f"{where}: levels must list some of 1, 2 and 3, each once")
+            problems.append(_at(where, Message(N_("levels must list some of 1, 2 and 3, each once"))))
         title_problem = _title_problem(link.get("title"))
         if title_problem:
-            problems.append(f"{where}: {title_problem}")
+            problems.append(_at(where, title_problem))
         if not is_http_url(link.get("url")):
-            problems.append(f"{where}: {link.get('url')!r} is not an http(s) link")
+            problems.append(_at(where, Message(N_("{url!r} is not an http(s) link"), url=link.get("url"))))
         if link.get("kind", DEFAULT_LINK_KIND) not in LINK_KINDS:
-            problems.append(f"{where}: kind must be one of {', '.join(LINK_KINDS)}")
+            problems.append(_at(where, Message(N_("kind must be one of {kinds}"), kinds=", ".join(LINK_KINDS))))
     return problems
 
 
-def cut_score_problems(value) -> list[str]:
+def cut_score_problems(value) -> list[Message]:
     """Cut scores: [] (the pack's) or [C1, C2] with 0 <= C1 < C2 <= 100."""
     if value == []:
         return []
     if not isinstance(value, list) or len(value) != 2:
-        return ["give two numbers, C1 and C2, or none to use the pack's"]
+        return [Message(N_("give two numbers, C1 and C2, or none to use the pack's"))]
     if not all(is_number(cut) for cut in value):
-        return ["both cut scores must be numbers"]
+        return [Message(N_("both cut scores must be numbers"))]
     if not all(0 <= cut <= 100 for cut in value):
-        return ["cut scores must lie between 0 and 100"]
+        return [Message(N_("cut scores must lie between 0 and 100"))]
     if not value[0] < value[1]:
-        return [f"C1 must be lower than C2 (got {value[0]:g} and {value[1]:g})"]
+        return [Message(N_("C1 must be lower than C2 (got {c1:g} and {c2:g})"), c1=value[0], c2=value[1])]
     return []
 
 
@@ -167,36 +180,40 @@ def _simple_problems(settings: Mapping, choices: Mapping[str, tuple]) -> list[Pr
     problems = []
     name = settings.get("display_name")
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH:
-        problems.append(Problem("display_name", f"must be a text of 1 to {MAX_NAME_LENGTH} characters"))
+        problems.append(Problem("display_name", Message(N_("must be a text of 1 to {limit} characters"),
+                                                        limit=MAX_NAME_LENGTH)))
     intro = settings.get("intro")
     if not isinstance(intro, str) or len(intro) > MAX_INTRO_LENGTH:
-        problems.append(Problem("intro", f"must be a text of at most {MAX_INTRO_LENGTH} characters"))
+        problems.append(Problem("intro", Message(N_("must be a text of at most {limit} characters"),
+                                                 limit=MAX_INTRO_LENGTH)))
     attempts = settings.get("max_attempts")
     if not isinstance(attempts, int) or isinstance(attempts, bool) or not 0 <= attempts <= MAX_ATTEMPTS:
-        problems.append(Problem("max_attempts", f"must be a whole number from 0 (no limit) to {MAX_ATTEMPTS}"))
+        problems.append(Problem("max_attempts", Message(N_("must be a whole number from 0 (no limit) to {limit}"),
+                                                        limit=MAX_ATTEMPTS)))
     weight = settings.get("weight")
     if not is_number(weight) or not 0 <= weight <= MAX_WEIGHT:
-        problems.append(Problem("weight", f"must be a number from 0 to {MAX_WEIGHT:g}"))
+        problems.append(Problem("weight", Message(N_("must be a number from 0 to {limit:g}"), limit=MAX_WEIGHT)))
     self_weight = settings.get("self_assessment_weight")
     if self_weight is not None and (not is_number(self_weight) or not 0 <= self_weight <= MAX_SELF_ASSESSMENT_WEIGHT):
-        problems.append(Problem("self_assessment_weight",
-                                f"must be a number from 0 to {MAX_SELF_ASSESSMENT_WEIGHT:g}, or empty for the pack's"))
+        problems.append(Problem("self_assessment_weight", Message(
+            N_("must be a number from 0 to {limit:g}, or empty for the pack's"), limit=MAX_SELF_ASSESSMENT_WEIGHT)))
     language = settings.get("content_language")
     if not isinstance(language, str) or len(language) > 16:
-        problems.append(Problem("content_language", "must be a language code, or empty to follow the learner"))
+        problems.append(Problem("content_language",
+                                Message(N_("must be a language code, or empty to follow the learner"))))
     if not isinstance(settings.get("item_overrides"), dict):
-        problems.append(Problem("item_overrides", "must be an object with the keys disabled, edited and added"))
+        problems.append(Problem("item_overrides", item_overrides.not_an_object()))
     for field, allowed in choices.items():
         if settings.get(field) not in allowed:
-            problems.append(Problem(field, f"must be one of: {', '.join(allowed)}"))
+            problems.append(Problem(field, Message(N_("must be one of: {choices}"), choices=", ".join(allowed))))
     problems += [Problem("cut_scores", message) for message in cut_score_problems(settings.get("cut_scores"))]
     problems += [Problem("follow_up_lessons", m) for m in follow_up_problems(settings.get("follow_up_lessons"))]
     problems += [Problem("extra_links", m) for m in extra_link_problems(settings.get("extra_links"))]
     if "retake_wait_days" in settings:
         wait = settings.get("retake_wait_days")
         if not isinstance(wait, int) or isinstance(wait, bool) or not 0 <= wait <= MAX_WAIT_DAYS:
-            problems.append(Problem("retake_wait_days", f"must be a whole number of days from 0 (no wait) "
-                                    f"to {MAX_WAIT_DAYS}"))
+            problems.append(Problem("retake_wait_days", Message(
+                N_("must be a whole number of days from 0 (no wait) to {limit}"), limit=MAX_WAIT_DAYS)))
     return problems
 
 
@@ -214,8 +231,9 @@ def check_settings(settings: Mapping, pack: Pack | None, choices: Mapping[str, t
         return problems
     language = settings.get("content_language")
     if isinstance(language, str) and language not in ("",) + tuple(pack.languages):
-        problems.append(Problem("content_language", f"{language!r} is not one of the pack's languages "
-                                f"({', '.join(pack.languages)}); leave it empty to follow the learner"))
+        problems.append(Problem("content_language", Message(
+            N_("{language!r} is not one of the pack's languages ({languages}); leave it empty to follow the learner"),
+            language=language, languages=", ".join(pack.languages))))
     overrides = settings.get("item_overrides")
     if not isinstance(overrides, dict):   # reported above
         return problems
@@ -228,9 +246,12 @@ def check_settings(settings: Mapping, pack: Pack | None, choices: Mapping[str, t
             problems.append(Problem("item_overrides", pack_rules.shortfall_message(dimension_id, count, minimum)))
         problems += chance_problems(settings, pack, items)
         for dimension, count in item_overrides.short_dimensions(pack, items):
-            problems.append(Problem(
-                "item_overrides", f"dimension {dimension.id!r} has {count} question(s), fewer than the "
-                f"{pack.scoring.min_items_per_dimension} needed to score it; it will show as not scored", WARNING))
+            problems.append(Problem("item_overrides", Message(
+                N_plural("dimension {dimension!r} has {count} question(s), fewer than the {minimum} needed to "
+                         "score it; it will show as not scored",
+                         "dimension {dimension!r} has {count} question(s), fewer than the {minimum} needed to "
+                         "score it; it will show as not scored"),
+                count, dimension=dimension.id, minimum=pack.scoring.min_items_per_dimension), WARNING))
     return problems
 
 
@@ -256,7 +277,8 @@ def chance_problems(settings: Mapping, pack: Pack, items) -> list[Problem]:
         # the block cannot be blamed for it; only settings that break a fair pack are refused.
         own = chance.pack_chance(pack)
         if own is not None and not own.fair:
-            return [Problem("cut_scores", chance.unfair_message(figures) + " (the pack's own cut scores)", WARNING)]
+            return [Problem("cut_scores", Message(N_("{problem} (the pack's own cut scores)"),
+                                                  problem=chance.unfair_message(figures)), WARNING)]
     return [Problem("cut_scores", chance.unfair_message(figures))]
 
 

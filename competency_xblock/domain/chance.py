@@ -22,6 +22,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Iterable
 
+from .messages import N_, Message
 from .pack_model import SCALE_MAX, SCALE_MIN, Dimension, Item
 from .scoring import ItemScore, item_shares
 
@@ -175,11 +176,12 @@ def percent(share: float) -> str:
     return f"{value:.1f}"
 
 
-def unfair_message(figures: ChanceFigures) -> str:
+def unfair_message(figures: ChanceFigures) -> Message:
     """Why cut scores break the chance rule, with the lowest C1 that would keep it."""
-    limit = f"{float(MAX_CHANCE_LEVEL_2) * 100:g}"
-    message = (f"random answering reaches level 2 in {percent(figures.level_2_or_3)} % of cases, "
-               f"more than the {limit} % allowed")
-    if figures.lowest_fair_c1 is not None:
-        message += f"; raise C1 to at least {math.ceil(figures.lowest_fair_c1 * 10) / 10:g}"
-    return message
+    share, limit = percent(figures.level_2_or_3), float(MAX_CHANCE_LEVEL_2) * 100
+    if figures.lowest_fair_c1 is None:
+        return Message(N_("random answering reaches level 2 in {share} % of cases, more than the {limit:g} % allowed"),
+                       share=share, limit=limit)
+    return Message(N_("random answering reaches level 2 in {share} % of cases, more than the {limit:g} % allowed; "
+                      "raise C1 to at least {c1:g}"),
+                   share=share, limit=limit, c1=math.ceil(figures.lowest_fair_c1 * 10) / 10)

@@ -27,6 +27,7 @@ from functools import cache
 import jsonschema
 
 from . import pack_loader
+from .messages import N_, N_plural, Message
 from .pack_model import SITUATIONAL, Dimension, Item, Pack
 
 SECTIONS = ("disabled", "edited", "added")
@@ -37,7 +38,7 @@ MAX_ADDED_ITEMS = 100
 class OverridesError(ValueError):
     """Overrides that cannot be applied to a pack; ``problems`` lists each one."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[Message]):
         self.problems = problems
         super().__init__("; ".join(problems))
 
@@ -54,76 +55,99 @@ def _item_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(item_schema)
 
 
-def _text_problems(text, where: str, languages: tuple[str, ...]) -> list[str]:
+def not_an_object() -> Message:
+    return Message(N_("must be an object with the keys disabled, edited and added"))
+
+
+def _at(where, problem: Message) -> Message:
+    """``problem`` at a place: "edited.l_scene: must be an object"."""
+    return Message(N_("{where}: {problem}"), where=where, problem=problem)
+
+
+def _path(where, key: str) -> Message:
+    """A place inside ``where``: "added question 1.options" (punctuation only: not translated)."""
+    return Message("{where}.{key}", where=where, key=key)
+
+
+def _text_problems(text, where, languages: tuple[str, ...]) -> list[Message]:
     """A localized text: an object of pack languages to non-empty strings of sane length."""
     if not isinstance(text, dict):
-        return [f"{where}: must be an object of language to text"]
+        return [_at(where, Message(N_("must be an object of language to text")))]
     problems = []
     for language, value in text.items():
         if language not in languages:
-            problems.append(f"{where}: language {language!r} is not among the pack's languages "
-                            f"({', '.join(languages)})")
+            problems.append(_at(where, Message(N_("language {language!r} is not among the pack's languages "
+                                                  "({languages})"), language=language, languages=", ".join(languages))))
         elif not isinstance(value, str) or not value.strip():
-            problems.append(f"{where}.{language}: must be a non-empty text")
+            problems.append(_at(_path(where, language), Message(N_("must be a non-empty text"))))
         elif len(value) > MAX_TEXT_LENGTH:
-            problems.append(f"{where}.{language}: longer than {MAX_TEXT_LENGTH} characters")
+            problems.append(_at(_path(where, language), Message(N_("longer than {limit} characters"),
+                                                                limit=MAX_TEXT_LENGTH)))
     return problems
 
 
-def _disabled_problems(disabled, pack_items: dict) -> list[str]:
+def _disabled_problems(disabled, pack_items: dict) -> list[Message]:
     if not isinstance(disabled, list):
-        return ["disabled: must be a list of question ids"]
+        return [Message(N_("disabled: must be a list of question ids"))]
     problems, seen = [], set()
     for item_id in disabled:
         if not isinstance(item_id, str) or item_id not in pack_items:
-            problems.append(f"disabled: no question {item_id!r} in the pack")
+            problems.append(Message(N_("disabled: no question {item!r} in the pack"), item=item_id))
         elif item_id in seen:
-            problems.append(f"disabled: question {item_id!r} is listed twice")
+            problems.append(Message(N_("disabled: question {item!r} is listed twice"), item=item_id))
         else:
             seen.add(item_id)
     return problems
 
 
-def _edited_problems(edited, pack_items: dict, languages: tuple[str, ...]) -> list[str]:
+def _edited_problems(edited, pack_items: dict, languages: tuple[str, ...]) -> list[Message]:
     if not isinstance(edited, dict):
-        return ["edited: must be an object of question id to edited texts"]
+        return [Message(N_("edited: must be an object of question id to edited texts"))]
     problems = []
     for item_id, edit in edited.items():
-        where = f"edited.{item_id}"
+        where = _path("edited", item_id)
         item = pack_items.get(item_id)
         if item is None:
-            problems.append(f"edited: no question {item_id!r} in the pack")
+            problems.append(Message(N_("edited: no question {item!r} in the pack"), item=item_id))
             continue
         if not isinstance(edit, dict):
-            problems.append(f"{where}: must be an object")
+            problems.append(_at(where, Message(N_("must be an object"))))
             continue
         allowed = {prompt_key(item.type), "behaviour", "options"}
         for key in sorted(set(edit) - allowed):
-            problems.append(f"{where}: {key!r} cannot be edited; texts that can: {', '.join(sorted(allowed))}")
+            problems.append(_at(where, Message(N_("{key!r} cannot be edited; texts that can: {allowed}"),
+                                               key=key, allowed=", ".join(sorted(allowed)))))
         for key in sorted(allowed & set(edit) - {"options"}):
-            problems += _text_problems(edit[key], f"{where}.{key}", languages)
+            problems += _text_problems(edit[key], _path(where, key), languages)
         options = edit.get("options", {})
         if not isinstance(options, dict):
-            problems.append(f"{where}.options: must be an object of option id to text")
+            problems.append(_at(_path(where, "options"), Message(N_("must be an object of option id to text"))))
             continue
         for option_id, text in options.items():
             if item.option(option_id) is None:
-                problems.append(f"{where}.options: question {item_id!r} has no option {option_id!r}")
+                problems.append(_at(_path(where, "options"), Message(N_("question {item!r} has no option {option!r}"),
+                                                                     item=item_id, option=option_id)))
             else:
-                problems += _text_problems(text, f"{where}.options.{option_id}", languages)
+                problems += _text_problems(text, _path(_path(where, "options"), option_id), languages)
     return problems
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
+    """The item-shape problem; the pack format's own wording (English, as the pack loader says it) otherwise."""
     if error.validator == "minProperties":
-        return "needs a text in at least one language"
-    if error.validator in ("minItems", "maxItems"):
-        bound = "at least" if error.validator == "minItems" else "at most"
-        return f"needs {bound} {error.validator_value} entries, has {len(error.instance)}"
+        return Message(N_("needs a text in at least one language"))
+    if error.validator == "minItems":
+        return Message(N_plural("needs at least {count} entries, has {found}",
+                                "needs at least {count} entries, has {found}"),
+                       error.validator_value, found=len(error.instance))
+    if error.validator == "maxItems":
+        return Message(N_plural("needs at most {count} entries, has {found}",
+                                "needs at most {count} entries, has {found}"),
+                       error.validator_value, found=len(error.instance))
     return pack_loader._schema_message(error)
 
 
-def _schema_problems(item: dict, where: str) -> list[str]:
+def _schema_problems(item: dict, where) -> list[Message]:
     # the errors of the shape the item's type names; "fits no shape" only when nothing says more
     leaves = [leaf for error in _item_validator().iter_errors(item) for leaf in pack_loader._leaf_errors(error)]
     if any(leaf.validator != "oneOf" for leaf in leaves):
@@ -131,53 +155,57 @@ def _schema_problems(item: dict, where: str) -> list[str]:
     problems = []
     for leaf in leaves:
         path = pack_loader._field_name(tuple(leaf.absolute_path))
-        problems.append(f"{where}{'.' + path if path else ''}: {_schema_message(leaf)}")
+        problems.append(_at(_path(where, path) if path else where, _schema_message(leaf)))
     return problems
 
 
-def _added_problems(added, pack: Pack, pack_items: dict) -> list[str]:
+def _added_problems(added, pack: Pack, pack_items: dict) -> list[Message]:
     if not isinstance(added, list):
-        return ["added: must be a list of questions"]
+        return [Message(N_("added: must be a list of questions"))]
     if len(added) > MAX_ADDED_ITEMS:
-        return [f"added: at most {MAX_ADDED_ITEMS} questions can be added"]
+        return [Message(N_("added: at most {limit} questions can be added"), limit=MAX_ADDED_ITEMS)]
     problems, seen = [], set(pack_items)
     dimension_ids = [dimension.id for dimension in pack.dimensions]
     for index, item in enumerate(added):
         label = item.get("id") if isinstance(item, dict) else None
-        where = f"added question {index + 1}" + (f" ({label!r})" if isinstance(label, str) else "")
+        where = (Message(N_("added question {number} ({id!r})"), number=index + 1, id=label) if isinstance(label, str)
+                 else Message(N_("added question {number}"), number=index + 1))
         if not isinstance(item, dict):
-            problems.append(f"{where}: must be an object")
+            problems.append(_at(where, Message(N_("must be an object"))))
             continue
         shape = _schema_problems(item, where)
         if shape:
             problems += shape
             continue
         if item["id"] in seen:
-            problems.append(f"{where}: duplicate question id {item['id']!r}")
+            problems.append(_at(where, Message(N_("duplicate question id {id!r}"), id=item["id"])))
         seen.add(item["id"])
         if item["dimension"] not in dimension_ids:
-            problems.append(f"{where}.dimension: unknown dimension {item['dimension']!r}; "
-                            f"known: {', '.join(dimension_ids)}")
+            problems.append(_at(_path(where, "dimension"),
+                                Message(N_("unknown dimension {dimension!r}; known: {known}"),
+                                        dimension=item["dimension"], known=", ".join(dimension_ids))))
         for key in ("behaviour", prompt_key(item["type"])):
-            problems += _text_problems(item[key], f"{where}.{key}", pack.languages)
+            problems += _text_problems(item[key], _path(where, key), pack.languages)
         if item["type"] == SITUATIONAL:
+            options_at = _path(where, "options")
             option_ids = [option["id"] for option in item["options"]]
             for option_id in sorted({o for o in option_ids if option_ids.count(o) > 1}):
-                problems.append(f"{where}.options: duplicate option id {option_id!r}")
+                problems.append(_at(options_at, Message(N_("duplicate option id {option!r}"), option=option_id)))
             if max(option["points"] for option in item["options"]) != 3:
-                problems.append(f"{where}.options: no option is keyed 3 points (the best answer)")
+                problems.append(_at(options_at, Message(N_("no option is keyed 3 points (the best answer)"))))
             for option in item["options"]:
-                problems += _text_problems(option["text"], f"{where}.options.{option['id']}", pack.languages)
+                problems += _text_problems(option["text"], _path(options_at, option["id"]), pack.languages)
     return problems
 
 
-def check_overrides(overrides, pack: Pack) -> list[str]:
+def check_overrides(overrides, pack: Pack) -> list[Message]:
     """Every problem that keeps ``overrides`` from applying to ``pack``; [] when they apply."""
     if overrides is None or overrides == {}:
         return []
     if not isinstance(overrides, dict):
-        return ["must be an object with the keys disabled, edited and added"]
-    problems = [f"unknown key {key!r}; known: {', '.join(SECTIONS)}" for key in sorted(set(overrides) - set(SECTIONS))]
+        return [not_an_object()]
+    problems = [Message(N_("unknown key {key!r}; known: {known}"), key=key, known=", ".join(SECTIONS))
+                for key in sorted(set(overrides) - set(SECTIONS))]
     pack_items = {item.id: item for item in pack.items}
     problems += _disabled_problems(overrides.get("disabled", []), pack_items)
     problems += _edited_problems(overrides.get("edited", {}), pack_items, pack.languages)

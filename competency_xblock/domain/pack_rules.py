@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import chance
+from .messages import N_plural, Message
 from .pack_model import Item, Pack
 
 Finding = tuple[tuple, str]
@@ -31,9 +32,13 @@ def situational_shortfalls(pack: Pack, items: Iterable[Item]) -> list[tuple[int,
             if counts[dimension.id] < minimum]
 
 
-def shortfall_message(dimension_id: str, count: int, minimum: int) -> str:
-    return (f"dimension {dimension_id!r} has {count} situational question(s), fewer than the "
-            f"{minimum} it needs; it would be scored from self-ratings alone")
+def shortfall_message(dimension_id: str, count: int, minimum: int) -> Message:
+    """Also shown in Studio for the questions left after its overrides, so translatable there."""
+    return Message(N_plural("dimension {dimension!r} has {count} situational question(s), fewer than the {minimum} "
+                            "it needs; it would be scored from self-ratings alone",
+                            "dimension {dimension!r} has {count} situational question(s), fewer than the {minimum} "
+                            "it needs; it would be scored from self-ratings alone"),
+                   count, dimension=dimension_id, minimum=minimum)
 
 
 def situational_findings(pack: Pack) -> list[Finding]:
