@@ -29,7 +29,7 @@ from webob import Response
 from xblock.core import XBlock, XBlockMixin
 
 from .. import package_data
-from ..domain import reports, state_layout, statistics
+from ..domain import cohort, reports, state_layout, statistics
 from ..domain.pack_loader import PackError
 from ..platform.services import staff_only
 from . import templates
@@ -44,28 +44,21 @@ class CompetencyStaffMixin(XBlockMixin):
 
     # ----- cohort figures ------------------------------------------------------------------------
 
+    def cohort_rules(self, pack) -> cohort.CohortRules:
+        """The block's settings that decide the figures (read once: a field read is dear in a long pass)."""
+        return cohort.CohortRules(pack, tuple(self.active_items(pack)), self.effective_cut_scores(pack),
+                                  self.effective_self_assessment_weight(pack), self.retake_policy, self.grading_mode)
+
     def cohort_report(self, pack) -> dict | None:
         """
         The figures of ``statistics.report`` over every learner who submitted, for today's
-        questions; None when the runtime gives no access to the learners' states.
+        questions, worked out here and now (the staff view runs ``cohort_jobs`` instead, on
+        the platform's workers); None when the runtime gives no access to the learners' states.
         """
         client = self.user_state_client()
         if client is None:
             return None
-        items = self.active_items(pack)
-        items_meta = reports.statistics_items(items)
-        retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once, not per learner
-        rescore_all = retake_policy != "latest"  # "latest" counts the last attempt whatever it scores
-
-        def counted_responses():
-            for user_state in client.iter_all_for_block(self.scope_ids.usage_id):
-                records = state_layout.saved_results(user_state.state)
-                if records:
-                    rescored = [self.rescored(pack, record) for record in (records if rescore_all else records[-1:])]
-                    counted = self.counted_result(rescored, retake_policy, grading_mode)
-                    yield reports.statistics_response(items, counted)
-        summary = statistics.summarize(counted_responses(), items_meta)
-        return statistics.report(summary, items_meta, [dimension.id for dimension in pack.dimensions])
+        return cohort.figures(self.cohort_rules(pack), client.iter_all_for_block(self.scope_ids.usage_id))
 
     def _cohort_unavailable(self) -> str:
         return self.ugettext("Cohort figures are not available here: this platform does not let the block "

@@ -1,0 +1,356 @@
+"""
+The cohort pass: every learner's stored state to the summary that :mod:`statistics` reports from.
+
+For each learner who submitted, the attempt that counts for the grade (under the
+retake policy, every kept attempt rescored from its answers with today's questions,
+key and cut scores) becomes one response of :func:`statistics.summarize`. The result
+is exactly what the plain route gives (``scoring.score`` per attempt,
+``reports.statistics_response``, ``statistics.summarize``; ``tests/test_cohort.py``
+checks it on odd states too), only faster: this loop runs for every learner of a
+course, on the platform's workers (``platform/tasks.py``), and should cost little more
+than decoding the learners' stored JSON (``benchmarks/report_rows.py`` measures both).
+
+How:
+
+* :class:`AttemptScorer` scores the usual attempt (every question answered, each
+  answer a valid value of the right type) from tables made once per pass, with the
+  same float operations in the same order as ``scoring.score``, so the figures agree
+  to the last bit; anything else takes the plain route.
+* :class:`Tally` counts, per dimension, how many complete learners had each tuple of
+  item points, instead of adding pairwise products learner by learner. Points are
+  whole numbers, so the sums, squares and cross products built from the counts at
+  the end equal the learner-by-learner ones exactly. A dimension's table is folded
+  into running sums whenever it grows large (long dimensions), so memory stays flat.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import operator
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+
+from . import reports, scoring, state_layout, statistics
+from .pack_model import SCALE_MAX, SCALE_MIN, Dimension, Item, Pack
+
+MAX_PATTERNS = 50_000  # distinct point tuples a dimension's table holds before it is folded into sums
+PROGRESS_EVERY = 2_000  # learners between two progress reports
+
+
+@dataclass(frozen=True)
+class CohortRules:
+    """What decides the figures besides the learners' answers: the block's effective settings."""
+
+    pack: Pack
+    items: tuple[Item, ...]  # today's questions (the pack's after the Studio overrides)
+    cut_scores: tuple[float, float]
+    self_assessment_weight: float
+    retake_policy: str  # "best" or "latest"
+    grading_mode: str  # "score" or "level"
+
+    @property
+    def min_items(self) -> int:
+        return self.pack.scoring.min_items_per_dimension
+
+    def fingerprint(self) -> str:
+        """
+        A digest of everything the figures depend on besides the learners' states: kept figures
+        whose fingerprint differs from today's are stale (the questions, key, cut scores, pack or
+        retake policy changed since).
+        """
+        items = [[item.id, item.type, item.dimension, item.weight, item.reverse,
+                  [[option.id, option.points] for option in item.options]] for item in self.items]
+        dimensions = [[dimension.id, dimension.weight] for dimension in self.pack.dimensions]
+        text = json.dumps([self.pack.id, self.pack.version, items, dimensions, list(self.cut_scores),
+                           self.self_assessment_weight, self.min_items, self.retake_policy, self.grading_mode])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+class Scored(NamedTuple):
+    """One rescored attempt, as much of it as the figures need."""
+
+    level: int | None
+    overall: float | None
+    percents: list  # dimension percents (None where not scored), in the pack's dimension order
+    points: tuple | list  # item points in question order; None where unanswered (or answered invalidly)
+    complete: bool  # every question answered validly (no None in points)
+
+
+def _tuple_getter(indices: list[int]):
+    """``operator.itemgetter`` of ``indices`` that gives a tuple even for one index."""
+    if len(indices) == 1:
+        index = indices[0]
+        return lambda values: (values[index],)
+    return operator.itemgetter(*indices)
+
+
+def _stored_number(value) -> float:
+    """As the block's grade reads a stored level or overall: anything but a number is 0."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+class AttemptScorer:
+    """Rescore stored attempts with today's questions, key and cut scores (see the module's docstring)."""
+
+    def __init__(self, rules: CohortRules):
+        self.rules = rules
+        items, dimensions = rules.items, rules.pack.dimensions
+        self.items = items
+        self.items_by_id = {item.id: item for item in items}
+        self.answers_of = operator.itemgetter(*[item.id for item in items]) if len(items) > 1 else None
+        self.answer_types = [str if item.is_situational else int for item in items]
+        # points of every valid answer, as scoring.item_points gives them
+        self.tables = [{option.id: float(option.points) for option in item.options} if item.is_situational
+                       else {value: scoring.item_points(item, value) for value in range(SCALE_MIN, SCALE_MAX + 1)}
+                       for item in items]
+        self.any_situational = any(item.is_situational for item in items)
+        self.dimension_ids = [dimension.id for dimension in dimensions]
+        self.groups = [self._group(dimension, items, rules) for dimension in dimensions]
+        counted = [(dimension.weight, group) for dimension, group in zip(dimensions, self.groups) if group[0]]
+        self.counted_weights = [weight for weight, _group in counted]
+        self.total_weight = sum(self.counted_weights)
+
+    @staticmethod
+    def _group(dimension: Dimension, items: Sequence[Item], rules: CohortRules):
+        """(scored when all answered?, situational part, self-rated part): see :meth:`_part`."""
+        indices = [index for index, item in enumerate(items) if item.dimension == dimension.id]
+        return (len(indices) >= rules.min_items and len(indices) > 0,
+                AttemptScorer._part(items, [index for index in indices if items[index].is_situational]),
+                AttemptScorer._part(items, [index for index in indices if not items[index].is_situational]))
+
+    @staticmethod
+    def _part(items: Sequence[Item], indices: list[int]):
+        """
+        (getter of the part's points, its weights or None when all are 1, sum(w * max)), or None
+        when there is nothing to earn. ``1.0 * x`` is ``x``, so unit weights are left out.
+        """
+        possible = sum(items[index].weight * items[index].max_points for index in indices)
+        if not possible:
+            return None
+        weights = [items[index].weight for index in indices]
+        return _tuple_getter(indices), None if all(weight == 1.0 for weight in weights) else weights, possible
+
+    def score(self, answers) -> Scored:
+        """The attempt with ``answers`` (as stored) rescored."""
+        if answers.__class__ is dict and self.answers_of is not None:
+            try:
+                values = self.answers_of(answers)
+            except KeyError:  # a question not answered: the plain route
+                values = None
+            if values is not None and list(map(type, values)) == self.answer_types:
+                points = list(map(dict.get, self.tables, values))
+                if None not in points:
+                    return self._score_complete(points)
+        return self._score_plainly(answers if isinstance(answers, dict) else {})
+
+    def _score_complete(self, points: list) -> Scored:
+        """Every question answered validly: ``scoring.score``'s arithmetic from the tables."""
+        weight = self.rules.self_assessment_weight
+        mul = operator.mul
+        percents = []
+        for scored, situational, self_rated in self.groups:
+            if not scored:
+                percents.append(None)
+                continue
+            # scoring._ratio: sum(w * x) / sum(w * max), over the dimension's items of one kind, in order
+            s = r = None
+            if situational:
+                getter, weights, possible = situational
+                s = (sum(getter(points)) if weights is None else sum(map(mul, weights, getter(points)))) / possible
+            if self_rated:
+                getter, weights, possible = self_rated
+                r = (sum(getter(points)) if weights is None else sum(map(mul, weights, getter(points)))) / possible
+            share = r if s is None else s if r is None else (1 - weight) * s + weight * r
+            percents.append(None if share is None else 100 * share)
+        counted = [percent for percent in percents if percent is not None]
+        overall = level = None
+        if counted:
+            if len(counted) == len(self.counted_weights):
+                overall = sum(map(operator.mul, self.counted_weights, counted)) / self.total_weight
+            else:  # a dimension with nothing to earn: weigh only those scored
+                weights = [d.weight for d, p in zip(self.rules.pack.dimensions, percents) if p is not None]
+                overall = sum(map(operator.mul, weights, counted)) / sum(weights)
+            if self.any_situational:
+                level = scoring.level_for(overall, self.rules.cut_scores)
+        return Scored(level, overall, percents, points, True)
+
+    def _score_plainly(self, answers: Mapping) -> Scored:
+        """Missing, extra or odd answers: the block's own route (valid answers only, ``scoring.score``)."""
+        valid = {}
+        for key, value in answers.items():
+            item = self.items_by_id.get(key)
+            if item is not None:
+                try:
+                    valid[key] = scoring.clean_answer(item, value)
+                except scoring.AnswerError:
+                    continue
+        rules = self.rules
+        result = scoring.score(self.items, rules.pack.dimensions, valid, rules.cut_scores,
+                               rules.self_assessment_weight, rules.min_items)
+        response = reports.statistics_response(self.items, {"answers": valid})
+        points = tuple(response["items"].get(item.id) for item in self.items)
+        return Scored(result.level, result.overall, [d.percent for d in result.dimensions], points,
+                      None not in points)
+
+    def counted(self, records: list) -> Scored:
+        """The counted attempt of a learner's kept ``records`` (not empty), rescored."""
+        if len(records) == 1 or self.rules.retake_policy == "latest":
+            answers = records[-1].get("answers")
+            return self.score(answers)
+        by_level = self.rules.grading_mode == "level"
+        best = best_key = None
+        for record in records:
+            scored = self.score(record.get("answers"))
+            key = _stored_number(scored.level) if by_level else round(_stored_number(scored.overall), 2)
+            if best is None or key > best_key:  # the first of equals, as max() picks
+                best, best_key = scored, key
+        return best
+
+
+class Tally:
+    """The running sums of :func:`statistics.summarize`, kept as counts of point tuples per dimension."""
+
+    def __init__(self, items: Sequence[Item], dimensions: Sequence[Dimension]):
+        self.dimension_ids = [str(dimension.id) for dimension in dimensions]
+        self.item_ids = [item.id for item in items]
+        self.learners = 0
+        self.levels: dict = {}  # level (an int, or None) -> learners
+        self.overall_n, self.overall_sum = 0, 0
+        self.percent_n = [0] * len(self.dimension_ids)  # per dimension: learners with a percent, and their sum
+        self.percent_sum = [0] * len(self.dimension_ids)
+        self.all_percents = 0  # learners with a percent in every dimension, not yet in percent_n
+        self.item_n = [0] * len(items)
+        self.item_sum = [0.0] * len(items)
+        dimensions_: dict[str, list[int]] = {}
+        for index, item in enumerate(items):
+            if item.dimension is not None:
+                dimensions_.setdefault(str(item.dimension), []).append(index)
+        self.dimensions = [(dimension, indices, _tuple_getter(indices)) for dimension, indices in dimensions_.items()]
+        self.getters = [getter for _dimension, _indices, getter in self.dimensions]
+        self.loose = [index for index, item in enumerate(items) if item.dimension is None]
+        self.patterns: list[dict] = [{} for _ in self.dimensions]  # point tuple -> complete learners
+        self.folded: list[dict | None] = [None] * len(self.dimensions)
+
+    def add(self, scored: Scored) -> None:
+        """Count one learner's counted attempt (``statistics._add_into``, kept as counts)."""
+        self.learners += 1
+        level = scored.level
+        self.levels[level] = self.levels.get(level, 0) + 1
+        overall = scored.overall
+        if overall.__class__ is float or statistics._num(overall) is not None:  # pylint: disable=protected-access
+            self.overall_n += 1
+            self.overall_sum = self.overall_sum + overall
+        percents = scored.percents
+        if None not in percents:  # the usual case: a percent in every dimension
+            self.percent_sum = list(map(operator.add, self.percent_sum, percents))
+            self.all_percents += 1
+        else:
+            for number, value in enumerate(percents):
+                if value is not None:
+                    self.percent_n[number] += 1
+                    self.percent_sum[number] = self.percent_sum[number] + value
+        points = scored.points
+        if scored.complete:  # every question answered: each dimension's point tuple is counted
+            for getter, table in zip(self.getters, self.patterns):
+                pattern = getter(points)
+                table[pattern] = table.get(pattern, 0) + 1
+        else:
+            self._add_partly(points)
+        if not self.learners % 1024:
+            for number, table in enumerate(self.patterns):
+                if len(table) > MAX_PATTERNS:
+                    self._fold(number)
+
+    def _add_partly(self, points) -> None:
+        """Points of an attempt with questions unanswered: complete dimensions as tuples, the rest item by item."""
+        for index in self.loose:  # questions of no dimension (none in today's packs) count on their own
+            if points[index] is not None:
+                self.item_n[index] += 1
+                self.item_sum[index] += points[index]
+        for (_dimension, indices, getter), table in zip(self.dimensions, self.patterns):
+            pattern = getter(points)
+            if None in pattern:  # not complete for this dimension: its answered items count on their own
+                for index, value in zip(indices, pattern):
+                    if value is not None:
+                        self.item_n[index] += 1
+                        self.item_sum[index] += value
+            else:
+                table[pattern] = table.get(pattern, 0) + 1
+
+    def _fold(self, number: int) -> None:
+        """Add a dimension's table of point tuples into its running sums, and empty it."""
+        _dimension, indices, _getter = self.dimensions[number]
+        block = self.folded[number]
+        if block is None:
+            block = self.folded[number] = {"n": 0, "sum": [0.0] * len(indices), "sumsq": [0.0] * len(indices),
+                                           "cross": [0.0] * (len(indices) * (len(indices) - 1) // 2)}
+        pairs = list(combinations(range(len(indices)), 2))
+        for pattern, count in self.patterns[number].items():
+            block["n"] += count
+            for position, value in enumerate(pattern):
+                block["sum"][position] += count * value
+                block["sumsq"][position] += count * value * value
+            for position, (a, b) in enumerate(pairs):
+                block["cross"][position] += count * pattern[a] * pattern[b]
+            for position, index in zip(range(len(indices)), indices):
+                self.item_n[index] += count
+                self.item_sum[index] += count * pattern[position]
+        self.patterns[number] = {}
+
+    def summary(self) -> dict:
+        """The summary :func:`statistics.summarize` gives for the same responses (same keys, equal sums)."""
+        for number in range(len(self.dimensions)):
+            self._fold(number)
+        summary = statistics.empty_summary()
+        summary["learners"] = self.learners
+        for level, count in self.levels.items():
+            key = "none" if level is None else str(level)
+            summary["levels"][key] = summary["levels"].get(key, 0) + count
+        if self.overall_n:
+            summary["overall"] = {"n": self.overall_n, "sum": self.overall_sum}
+        summary["dimension_percents"] = {dimension: {"n": n + self.all_percents, "sum": total}
+                                         for dimension, n, total in zip(self.dimension_ids, self.percent_n,
+                                                                        self.percent_sum) if n + self.all_percents}
+        summary["items"] = {item_id: {"n": n, "sum": total}
+                            for item_id, n, total in zip(self.item_ids, self.item_n, self.item_sum) if n}
+        for (dimension, indices, _getter), block in zip(self.dimensions, self.folded):
+            if not block or not block["n"]:
+                continue
+            ids = [self.item_ids[index] for index in indices]
+            summary["dimensions"][dimension] = {
+                "n": block["n"],
+                "sum": dict(zip(ids, block["sum"])),
+                "sumsq": dict(zip(ids, block["sumsq"])),
+                "cross": {statistics._pair(a, b): value  # pylint: disable=protected-access
+                          for (a, b), value in zip(combinations(ids, 2), block["cross"])},
+            }
+        return summary
+
+
+def summarize(rules: CohortRules, states: Iterable, progress: Callable[[int], None] | None = None) -> dict:
+    """
+    The :mod:`statistics` summary of every learner in ``states`` who submitted: objects with
+    a ``state`` (a learner's stored field values, as the platform's user state client yields
+    them). ``progress(learners read)`` is called every :data:`PROGRESS_EVERY` learners.
+    """
+    scorer, tally = AttemptScorer(rules), Tally(rules.items, rules.pack.dimensions)
+    saved_results, counted, add = state_layout.saved_results, scorer.counted, tally.add
+    read = 0
+    for user_state in states:  # this loop runs for every learner of a course
+        read += 1
+        if progress is not None and read % PROGRESS_EVERY == 0:
+            progress(read)
+        records = saved_results(user_state.state)
+        if records:
+            add(counted(records))
+    if progress is not None:
+        progress(read)
+    return tally.summary()
+
+
+def figures(rules: CohortRules, states: Iterable, progress: Callable[[int], None] | None = None) -> dict:
+    """The staff view's figures (``statistics.report``) over ``states`` (see :func:`summarize`)."""
+    items_meta = reports.statistics_items(rules.items)
+    return statistics.report(summarize(rules, states, progress), items_meta,
+                             [dimension.id for dimension in rules.pack.dimensions])

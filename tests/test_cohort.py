@@ -1,0 +1,103 @@
+"""
+The quick cohort pass (``domain/cohort.py``) against the plain route it replaces.
+
+The plain route is the block's own: every kept attempt rescored with ``block.rescored``,
+the counted one picked by ``block.counted_result``, turned into a response by
+``reports.statistics_response`` and added up by ``statistics.summarize``. The quick pass
+must give the same summary and the same figures, to the last bit, on stored states
+of every kind: complete and partial answers, odd values, removed questions, retakes,
+records that are no dicts, older layouts.
+"""
+from __future__ import annotations
+
+import random
+from collections import namedtuple
+
+import pytest
+
+from competency_xblock.domain import cohort, reports, state_layout, statistics
+
+from .conftest import stored_answers
+from .workbench import Learner
+
+UserState = namedtuple("UserState", ["username", "state"])
+ODD = [True, False, 1.0, 3.0, "3", None, [1], {"a": 1}, 0, 6, "zz", 2]
+
+
+def plain_summary(block, pack, states):
+    """The summary the block's own methods give (the route before the quick pass)."""
+    items = block.active_items(pack)
+
+    def responses():
+        for user_state in states:
+            records = state_layout.saved_results(user_state.state)
+            if records:
+                kept = records if block.retake_policy != "latest" else records[-1:]
+                counted = block.counted_result([block.rescored(pack, record) for record in kept],
+                                               block.retake_policy, block.grading_mode)
+                yield reports.statistics_response(items, counted)
+    return statistics.summarize(responses(), reports.statistics_items(items))
+
+
+def random_states(pack, count: int, seed: int) -> list[UserState]:
+    """Stored states as learners leave them: mostly complete, some partial or odd, 1-3 attempts."""
+    rng = random.Random(seed)
+    states = []
+    for number in range(count):
+        results = []
+        for _attempt in range(rng.choice((1, 1, 2, 3))):
+            if rng.random() < 0.8:
+                answers = stored_answers(rng, pack, ODD, odd_share=0.0, answered_share=1.0)
+            else:
+                answers = stored_answers(rng, pack, ODD, odd_share=0.15, answered_share=0.8)
+            results.append({"answers": answers, "level": rng.choice((1, 2, 3, None, "x")), "overall": 50.0,
+                             "submitted_at": f"2026-01-{1 + number % 28:02d}", "dimensions": {}})
+        state = {"results": results, "state_version": rng.choice((2, 2, 2, None))}
+        if rng.random() < 0.03:
+            state["results"].append("not a record")
+        if rng.random() < 0.02:
+            state = {"results": "broken"}
+        states.append(UserState(f"u{number}", state))
+    return states
+
+
+@pytest.mark.parametrize("policy,mode", [("best", "score"), ("best", "level"), ("latest", "score")])
+def test_the_quick_pass_gives_the_plain_routes_summary_and_figures(db, pack, policy, mode):
+    block = Learner("staff").load(f'<competency_assessment retake_policy="{policy}" grading_mode="{mode}" '
+                                  'cut_scores="[40, 70]"/>')
+    states = random_states(pack, 600, seed=len(policy) + len(mode))
+    rules = block.cohort_rules(pack)
+    expected = plain_summary(block, pack, states)
+    assert cohort.summarize(rules, states) == expected
+    assert expected["learners"] > 500 and expected["dimensions"]  # the check covers real sums
+    items_meta = reports.statistics_items(rules.items)
+    dimensions = [dimension.id for dimension in pack.dimensions]
+    assert cohort.figures(rules, states) == statistics.report(expected, items_meta, dimensions)
+
+
+def test_long_dimensions_are_folded_into_sums_with_the_same_result(db, pack, monkeypatch):
+    """A dimension whose table of point tuples grows past MAX_PATTERNS is added up and emptied, exactly."""
+    block = Learner("staff").load("<competency_assessment/>")
+    states = random_states(pack, 300, seed=9)
+    rules = block.cohort_rules(pack)
+    unfolded = cohort.summarize(rules, states)
+    monkeypatch.setattr(cohort, "MAX_PATTERNS", 3)
+    assert cohort.summarize(rules, states) == unfolded == plain_summary(block, pack, states)
+
+
+def test_progress_is_reported_as_the_learners_are_read(db, pack, monkeypatch):
+    monkeypatch.setattr(cohort, "PROGRESS_EVERY", 50)
+    block = Learner("staff").load("<competency_assessment/>")
+    seen = []
+    cohort.summarize(block.cohort_rules(pack), random_states(pack, 120, seed=2), seen.append)
+    assert seen == [50, 100, 120]
+
+
+def test_the_fingerprint_follows_what_the_figures_depend_on(db, pack):
+    learner = Learner("staff")
+    base = learner.load("<competency_assessment/>").cohort_rules(pack).fingerprint()
+    assert learner.load("<competency_assessment/>").cohort_rules(pack).fingerprint() == base
+    for xml in ('<competency_assessment cut_scores="[40, 70]"/>', '<competency_assessment retake_policy="latest"/>',
+                '<competency_assessment self_assessment_weight="0.1"/>',
+                '<competency_assessment grading_mode="level"/>'):
+        assert learner.load(xml).cohort_rules(pack).fingerprint() != base, xml
