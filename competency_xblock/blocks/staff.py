@@ -31,8 +31,14 @@ from xblock.core import XBlock, XBlockMixin
 from .. import package_data
 from ..domain import cohort, reports, state_layout, statistics
 from ..domain.pack_loader import PackError
+from ..platform import cohort_jobs
 from ..platform.services import staff_only
 from . import templates
+
+
+def _shown_time(iso_time: str) -> str:
+    """``2026-11-30T09:40:12+00:00`` as staff read it: ``2026-11-30 09:40 UTC``."""
+    return iso_time[:16].replace("T", " ") + " UTC" if iso_time else ""
 
 
 def _json_response(payload, status: int = 200) -> Response:
@@ -77,43 +83,100 @@ class CompetencyStaffMixin(XBlockMixin):
         fragment.add_content(templates.render("static/html/staff.html", {}, self.runtime.service(self, "i18n")))
         fragment.add_css(package_data.read_text("static/css/staff.css"))
 
-    def staff_figures_html(self, pack) -> str:
-        """The cohort figures' HTML (learners, chart, tables, CSV link), or why there are none."""
-        figures = self.cohort_report(pack)
-        if figures is None:
-            context = {"unavailable": self._cohort_unavailable()}
-        else:
-            context = reports.staff_context(figures, pack, self.active_items(pack), self.language(pack),
-                                            self.ugettext)
-            context.update({"retake_policy": self.retake_policy,
-                            "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
+    def staff_figures_html(self, pack, kept: dict | None) -> str:
+        """The kept figures' HTML (when, learners, chart, tables, CSV link); "" when none are kept."""
+        if not kept:
+            return ""
+        rules = self.cohort_rules(pack)
+        context = reports.staff_context(kept["figures"], pack, rules.items, self.language(pack), self.ugettext)
+        context.update({"retake_policy": rules.retake_policy, "computed_at": _shown_time(kept["computed_at"]),
+                        "stale": kept["fingerprint"] != rules.fingerprint(),
+                        "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
         return templates.render("static/html/staff_figures.html", context, self.runtime.service(self, "i18n"))
+
+    def _figures_status(self, pack) -> Response:
+        """The staff shell's view of the job and the kept figures, as JSON (see ``staff_figures``)."""
+        found = cohort_jobs.status(self.scope_ids.usage_id)
+        job, kept = found["job"] or {}, found["kept"]
+        state = job.get("state") or "none"
+        return _json_response({"state": state, "job_id": job.get("id"), "read": job.get("read", 0),
+                               "message": self._job_message(state, job), "kept": bool(kept),
+                               "computed_at": kept["computed_at"] if kept else None,
+                               "learners": kept["learners"] if kept else None,
+                               "html": self.staff_figures_html(pack, kept)})
+
+    def _job_message(self, state: str, job: dict) -> str:
+        """What the staff shell says of the job: its progress, or why it failed."""
+        _ = self.ugettext
+        if state == cohort_jobs.QUEUED:
+            return _("Waiting for a worker to start on the figures…")
+        if state == cohort_jobs.RUNNING:
+            return _("Working out the figures: {count} learners read so far…").format(count=f"{job.get('read', 0):,}")
+        if state != cohort_jobs.FAILED:
+            return ""
+        reason = {
+            cohort_jobs.BROKEN_PACK: _("the competency pack cannot be loaded"),
+            cohort_jobs.UNREADABLE_STATE: _("the learners' saved results could not be read"),
+            cohort_jobs.NOT_QUEUED: _("the job could not be handed to the platform's workers"),
+            cohort_jobs.LOST: _("the job stopped without finishing"),
+        }.get(job.get("reason"), _("an unexpected error"))
+        detail = f" ({job['detail']})" if job.get("detail") else ""
+        return _("The figures could not be worked out: {reason}{detail}. Nothing was changed; "
+                 "press Try again.").format(reason=reason, detail=detail)
+
+    def _refuse_figures(self) -> Response | None:
+        """A 503 answer when the figures cannot be worked out here at all; None when they can."""
+        try:
+            self.load_pack()
+        except PackError:
+            return _json_response({"error": self.ugettext("This assessment is not available right now.")}, 503)
+        if self.user_state_client() is None:
+            return _json_response({"error": self._cohort_unavailable()}, 503)
+        return None
 
     @XBlock.handler
     @staff_only
     def staff_figures(self, request, suffix=""):
-        """The cohort figures as JSON ``{"html": ...}`` (GET or POST) for the staff shell; 403 for learners."""
-        try:
-            pack = self.load_pack()
-        except PackError:
-            return _json_response({"error": self.ugettext("This assessment is not available right now.")}, 503)
-        return _json_response({"html": self.staff_figures_html(pack)})
+        """
+        Start the cohort figures job (POST), or join the one running, and answer at once with
+        its status (``staff_figures_status``); 403 for learners, 503 when no figures can be had.
+        """
+        if request.method != "POST":
+            return _json_response({"error": self.ugettext("Use POST to start the figures.")}, 405)
+        refusal = self._refuse_figures()
+        if refusal is not None:
+            return refusal
+        pack = self.load_pack()
+        cohort_jobs.start(self.scope_ids.usage_id, cohort_jobs.job_settings(self.cohort_rules(pack),
+                                                                            self.item_overrides))
+        return self._figures_status(pack)
+
+    @XBlock.handler
+    @staff_only
+    def staff_figures_status(self, request, suffix=""):
+        """
+        The job and the kept figures as JSON (GET or POST): ``state`` (none, queued, running, done,
+        failed), ``read``, ``message``, and ``html``, ``computed_at``, ``learners`` of the kept figures.
+        Reads no learner state. 403 for learners.
+        """
+        refusal = self._refuse_figures()
+        return refusal if refusal is not None else self._figures_status(self.load_pack())
 
     @XBlock.handler
     @staff_only
     def staff_statistics_csv(self, request, suffix=""):
-        """The staff view's figures as CSV (GET); 403 for anyone but course staff."""
-        try:
-            pack = self.load_pack()
-        except PackError:
-            return _json_response({"error": self.ugettext("This assessment is not available right now.")}, 503)
-        figures = self.cohort_report(pack)
-        if figures is None:
-            return _json_response({"error": self._cohort_unavailable()}, 503)
+        """The kept figures as CSV (GET); 404 before any were worked out; 403 for anyone but course staff."""
+        refusal = self._refuse_figures()
+        if refusal is not None:
+            return refusal
+        kept = cohort_jobs.status(self.scope_ids.usage_id)["kept"]
+        if not kept:
+            return _json_response({"error": self.ugettext("No figures yet: press Show the cohort figures first.")},
+                                  404)
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(statistics.report_rows(figures))
+        csv.writer(buffer).writerows(statistics.report_rows(kept["figures"]))
         response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
-        response.content_disposition = f'attachment; filename="{pack.id}-statistics.csv"'
+        response.content_disposition = f'attachment; filename="{self.load_pack().id}-statistics.csv"'
         return response
 
     # ----- Open edX reports ----------------------------------------------------------------------

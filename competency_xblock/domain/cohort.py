@@ -32,6 +32,7 @@ from itertools import combinations
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from . import reports, scoring, state_layout, statistics
+from .overrides import OverridesError, apply_overrides
 from .pack_model import SCALE_MAX, SCALE_MIN, Dimension, Item, Pack
 
 MAX_PATTERNS = 50_000  # distinct point tuples a dimension's table holds before it is folded into sums
@@ -48,6 +49,16 @@ class CohortRules:
     self_assessment_weight: float
     retake_policy: str  # "best" or "latest"
     grading_mode: str  # "score" or "level"
+
+    @classmethod
+    def from_settings(cls, pack: Pack, item_overrides, cut_scores: tuple[float, float],
+                      self_assessment_weight: float, retake_policy: str, grading_mode: str) -> "CohortRules":
+        """The rules of a block with these settings: the pack's questions after ``item_overrides``, as the block asks them."""
+        try:
+            items = apply_overrides(pack, item_overrides)
+        except OverridesError:  # the block then asks the pack's own questions (``active_items``)
+            items = pack.items
+        return cls(pack, tuple(items), tuple(cut_scores), self_assessment_weight, retake_policy, grading_mode)
 
     @property
     def min_items(self) -> int:
