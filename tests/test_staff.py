@@ -20,7 +20,6 @@ import pytest
 import webob
 
 from competency_xblock.platform import cohort_jobs, openedx_platform
-from competency_xblock.blocks.assessment import CompetencyAssessmentBlock
 from competency_xblock.platform.workbench_store import WorkbenchUserStateClient
 from competency_xblock.domain.pack_loader import PackLibrary
 
