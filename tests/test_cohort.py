@@ -48,6 +48,8 @@ def random_states(pack, count: int, seed: int) -> list[UserState]:
         for _attempt in range(rng.choice((1, 1, 2, 3))):
             if rng.random() < 0.8:
                 answers = stored_answers(rng, pack, ODD, odd_share=0.0, answered_share=1.0)
+                if rng.random() < 0.1:  # every question answered, one of them oddly (True for 1, [1], 3.0...)
+                    answers[rng.choice(pack.items).id] = rng.choice(ODD)
             else:
                 answers = stored_answers(rng, pack, ODD, odd_share=0.15, answered_share=0.8)
             results.append({"answers": answers, "level": rng.choice((1, 2, 3, None, "x")), "overall": 50.0,

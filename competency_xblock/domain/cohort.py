@@ -28,13 +28,15 @@ import hashlib
 import json
 import operator
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, product
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from . import reports, scoring, state_layout, statistics
 from .overrides import OverridesError, apply_overrides
 from .pack_model import SCALE_MAX, SCALE_MIN, Dimension, Item, Pack
 
+DIMENSION_TABLE_LIMIT = 20_000  # answer combinations of a dimension's questions worked out in advance
+PART_TABLE_LIMIT = 4_096  # answer combinations of a dimension's questions of one kind worked out in advance
 MAX_PATTERNS = 50_000  # distinct point tuples a dimension's table holds before it is folded into sums
 PROGRESS_EVERY = 2_000  # learners between two progress reports
 
@@ -84,8 +86,15 @@ class Scored(NamedTuple):
     level: int | None
     overall: float | None
     percents: list  # dimension percents (None where not scored), in the pack's dimension order
-    points: tuple | list  # item points in question order; None where unanswered (or answered invalidly)
-    complete: bool  # every question answered validly (no None in points)
+    answers: tuple | None  # every answer, in question order, when all are valid (the usual attempt)
+    points: tuple | None  # else the item points in question order, None where unanswered or invalid
+
+
+def item_point_tables(items: Sequence[Item]) -> list[dict]:
+    """Per question, the points of every valid answer (option ids, or the scale's values), as ``scoring.item_points``."""
+    return [{option.id: float(option.points) for option in item.options} if item.is_situational
+            else {value: scoring.item_points(item, value) for value in range(SCALE_MIN, SCALE_MAX + 1)}
+            for item in items]
 
 
 def _tuple_getter(indices: list[int]):
@@ -110,37 +119,82 @@ class AttemptScorer:
         self.items = items
         self.items_by_id = {item.id: item for item in items}
         self.answers_of = operator.itemgetter(*[item.id for item in items]) if len(items) > 1 else None
-        self.answer_types = [str if item.is_situational else int for item in items]
-        # points of every valid answer, as scoring.item_points gives them
-        self.tables = [{option.id: float(option.points) for option in item.options} if item.is_situational
-                       else {value: scoring.item_points(item, value) for value in range(SCALE_MIN, SCALE_MAX + 1)}
-                       for item in items]
+        # A stored True or 3.0 equals a scale value (True == 1) but is no valid answer: ratings are checked
+        # to be ints. Any other wrong value finds no entry in the tables (option ids are strings).
+        ratings = [index for index, item in enumerate(items) if not item.is_situational]
+        self.ratings_of = _tuple_getter(ratings) if ratings else (lambda values: ())
+        self.rating_types = [int] * len(ratings)
+        self.tables = item_point_tables(items)
         self.any_situational = any(item.is_situational for item in items)
-        self.dimension_ids = [dimension.id for dimension in dimensions]
         self.groups = [self._group(dimension, items, rules) for dimension in dimensions]
-        counted = [(dimension.weight, group) for dimension, group in zip(dimensions, self.groups) if group[0]]
-        self.counted_weights = [weight for weight, _group in counted]
+        self.counted_weights = [dimension.weight for dimension, group in zip(dimensions, self.groups) if group[0]]
         self.total_weight = sum(self.counted_weights)
+        dimension_items = [[index for index, item in enumerate(items) if item.dimension == dimension.id]
+                           for dimension in dimensions]
+        self.dimension_getters = [_tuple_getter(indices) for indices in dimension_items if indices]
+        self.dimension_tables = self._dimension_tables(dimension_items)
 
-    @staticmethod
-    def _group(dimension: Dimension, items: Sequence[Item], rules: CohortRules):
+    def _dimension_tables(self, dimension_items: list[list[int]]) -> list[dict] | None:
+        """
+        Per dimension, its percent for every combination of valid answers to its questions, worked
+        out as :meth:`_score_complete` does (so to the same bit): one lookup per dimension instead of
+        two and the arithmetic. Only when every dimension is scored and has few combinations
+        (:data:`DIMENSION_TABLE_LIMIT`); None otherwise.
+        """
+        sizes = [1] * len(dimension_items)
+        for number, indices in enumerate(dimension_items):
+            for index in indices:
+                sizes[number] *= len(self.tables[index])
+        if not all(group[0] for group in self.groups) or not all(dimension_items) or \
+                max(sizes, default=0) > DIMENSION_TABLE_LIMIT:
+            return None
+        weight = self.rules.self_assessment_weight
+        tables = []
+        for indices, (_scored, situational, self_rated) in zip(dimension_items, self.groups):
+            table = {}
+            places = {index: place for place, index in enumerate(indices)}
+            for answers in product(*[list(self.tables[index]) for index in indices]):
+                s = r = None
+                if situational:
+                    s = situational[1][tuple(answers[places[i]] for i in situational[3][0])] / situational[2] \
+                        if situational[1] is not None else None
+                if self_rated:
+                    r = self_rated[1][tuple(answers[places[i]] for i in self_rated[3][0])] / self_rated[2] \
+                        if self_rated[1] is not None else None
+                if (situational and s is None) or (self_rated and r is None):
+                    return None  # a part without a table: no dimension tables either
+                share = r if s is None else s if r is None else (1 - weight) * s + weight * r
+                table[answers] = None if share is None else 100 * share
+            tables.append(table)
+        return tables
+
+    def _group(self, dimension: Dimension, items: Sequence[Item], rules: CohortRules):
         """(scored when all answered?, situational part, self-rated part): see :meth:`_part`."""
         indices = [index for index, item in enumerate(items) if item.dimension == dimension.id]
         return (len(indices) >= rules.min_items and len(indices) > 0,
-                AttemptScorer._part(items, [index for index in indices if items[index].is_situational]),
-                AttemptScorer._part(items, [index for index in indices if not items[index].is_situational]))
+                self._part(items, [index for index in indices if items[index].is_situational]),
+                self._part(items, [index for index in indices if not items[index].is_situational]))
 
-    @staticmethod
-    def _part(items: Sequence[Item], indices: list[int]):
+    def _part(self, items: Sequence[Item], indices: list[int]):
         """
-        (getter of the part's points, its weights or None when all are 1, sum(w * max)), or None
-        when there is nothing to earn. ``1.0 * x`` is ``x``, so unit weights are left out.
+        The items of one kind in a dimension, as (getter of their answers, table, sum(w * max), weights),
+        or None when there is nothing to earn. The table gives sum(w * x) for every combination of
+        valid answers, worked out as ``scoring._ratio`` does (so to the same bit); a part with too
+        many combinations has none, and adds up its points per attempt.
         """
         possible = sum(items[index].weight * items[index].max_points for index in indices)
         if not possible:
             return None
         weights = [items[index].weight for index in indices]
-        return _tuple_getter(indices), None if all(weight == 1.0 for weight in weights) else weights, possible
+        combinations_ = 1
+        for index in indices:
+            combinations_ *= len(self.tables[index])
+        table = None
+        if combinations_ <= PART_TABLE_LIMIT:
+            table = {answers: sum(weight * self.tables[index][answer]
+                                  for weight, index, answer in zip(weights, indices, answers))
+                     for answers in product(*[list(self.tables[index]) for index in indices])}
+        return _tuple_getter(indices), table, possible, (indices, weights)
 
     def score(self, answers) -> Scored:
         """The attempt with ``answers`` (as stored) rescored."""
@@ -149,31 +203,50 @@ class AttemptScorer:
                 values = self.answers_of(answers)
             except KeyError:  # a question not answered: the plain route
                 values = None
-            if values is not None and list(map(type, values)) == self.answer_types:
-                points = list(map(dict.get, self.tables, values))
-                if None not in points:
-                    return self._score_complete(points)
+            if values is not None and list(map(type, self.ratings_of(values))) == self.rating_types:
+                try:
+                    scored = self._score_complete(values)
+                except TypeError:  # an unhashable value ([1], {}) where an option id belongs
+                    scored = None
+                if scored is not None:
+                    return scored
         return self._score_plainly(answers if isinstance(answers, dict) else {})
 
-    def _score_complete(self, points: list) -> Scored:
-        """Every question answered validly: ``scoring.score``'s arithmetic from the tables."""
+    def _numerator(self, part, values) -> float | None:
+        """sum(w * x) of a part without a table, added up; None when an answer is no valid one."""
+        _getter, _table, _possible, (indices, weights) = part
+        points = [self.tables[index].get(values[index]) for index in indices]
+        return None if None in points else sum(weight * point for weight, point in zip(weights, points))
+
+    def _score_complete(self, values: tuple) -> Scored | None:
+        """Every question answered (with values of the right types): ``scoring.score``'s arithmetic; None if one is invalid."""
+        if self.dimension_tables is not None:  # the usual pack: a percent per dimension from its table
+            percents = [table.get(getter(values)) for getter, table in zip(self.dimension_getters,
+                                                                           self.dimension_tables)]
+            if None in percents:  # an answer no option or scale value has
+                return None
+            overall = sum(map(operator.mul, self.counted_weights, percents)) / self.total_weight
+            level = scoring.level_for(overall, self.rules.cut_scores) if self.any_situational else None
+            return Scored(level, overall, percents, values, None)
         weight = self.rules.self_assessment_weight
-        mul = operator.mul
         percents = []
         for scored, situational, self_rated in self.groups:
-            if not scored:
-                percents.append(None)
-                continue
             # scoring._ratio: sum(w * x) / sum(w * max), over the dimension's items of one kind, in order
             s = r = None
             if situational:
-                getter, weights, possible = situational
-                s = (sum(getter(points)) if weights is None else sum(map(mul, weights, getter(points)))) / possible
+                getter, table, possible, _items = situational
+                s = table.get(getter(values)) if table is not None else self._numerator(situational, values)
+                if s is None:
+                    return None
+                s /= possible
             if self_rated:
-                getter, weights, possible = self_rated
-                r = (sum(getter(points)) if weights is None else sum(map(mul, weights, getter(points)))) / possible
+                getter, table, possible, _items = self_rated
+                r = table.get(getter(values)) if table is not None else self._numerator(self_rated, values)
+                if r is None:
+                    return None
+                r /= possible
             share = r if s is None else s if r is None else (1 - weight) * s + weight * r
-            percents.append(None if share is None else 100 * share)
+            percents.append(None if share is None or not scored else 100 * share)
         counted = [percent for percent in percents if percent is not None]
         overall = level = None
         if counted:
@@ -184,7 +257,7 @@ class AttemptScorer:
                 overall = sum(map(operator.mul, weights, counted)) / sum(weights)
             if self.any_situational:
                 level = scoring.level_for(overall, self.rules.cut_scores)
-        return Scored(level, overall, percents, points, True)
+        return Scored(level, overall, percents, values, None)
 
     def _score_plainly(self, answers: Mapping) -> Scored:
         """Missing, extra or odd answers: the block's own route (valid answers only, ``scoring.score``)."""
@@ -201,8 +274,7 @@ class AttemptScorer:
                                rules.self_assessment_weight, rules.min_items)
         response = reports.statistics_response(self.items, {"answers": valid})
         points = tuple(response["items"].get(item.id) for item in self.items)
-        return Scored(result.level, result.overall, [d.percent for d in result.dimensions], points,
-                      None not in points)
+        return Scored(result.level, result.overall, [d.percent for d in result.dimensions], None, points)
 
     def counted(self, records: list) -> Scored:
         """The counted attempt of a learner's kept ``records`` (not empty), rescored."""
@@ -220,11 +292,15 @@ class AttemptScorer:
 
 
 class Tally:
-    """The running sums of :func:`statistics.summarize`, kept as counts of point tuples per dimension."""
+    """
+    The running sums of :func:`statistics.summarize`, kept as counts per dimension: of answer
+    tuples (usual attempts) and of point tuples (the others' complete dimensions).
+    """
 
     def __init__(self, items: Sequence[Item], dimensions: Sequence[Dimension]):
         self.dimension_ids = [str(dimension.id) for dimension in dimensions]
         self.item_ids = [item.id for item in items]
+        self.tables = item_point_tables(items)
         self.learners = 0
         self.levels: dict = {}  # level (an int, or None) -> learners
         self.overall_n, self.overall_sum = 0, 0
@@ -240,7 +316,8 @@ class Tally:
         self.dimensions = [(dimension, indices, _tuple_getter(indices)) for dimension, indices in dimensions_.items()]
         self.getters = [getter for _dimension, _indices, getter in self.dimensions]
         self.loose = [index for index, item in enumerate(items) if item.dimension is None]
-        self.patterns: list[dict] = [{} for _ in self.dimensions]  # point tuple -> complete learners
+        self.answer_patterns: list[dict] = [{} for _ in self.dimensions]  # answer tuple -> learners
+        self.point_patterns: list[dict] = [{} for _ in self.dimensions]  # point tuple -> learners
         self.folded: list[dict | None] = [None] * len(self.dimensions)
 
     def add(self, scored: Scored) -> None:
@@ -261,25 +338,25 @@ class Tally:
                 if value is not None:
                     self.percent_n[number] += 1
                     self.percent_sum[number] = self.percent_sum[number] + value
-        points = scored.points
-        if scored.complete:  # every question answered: each dimension's point tuple is counted
-            for getter, table in zip(self.getters, self.patterns):
-                pattern = getter(points)
+        answers = scored.answers
+        if answers is not None:  # every question answered validly: each dimension's answers are counted
+            for getter, table in zip(self.getters, self.answer_patterns):
+                pattern = getter(answers)
                 table[pattern] = table.get(pattern, 0) + 1
         else:
-            self._add_partly(points)
+            self._add_points(scored.points)
         if not self.learners % 1024:
-            for number, table in enumerate(self.patterns):
-                if len(table) > MAX_PATTERNS:
+            for number, (answer_table, point_table) in enumerate(zip(self.answer_patterns, self.point_patterns)):
+                if len(answer_table) + len(point_table) > MAX_PATTERNS:
                     self._fold(number)
 
-    def _add_partly(self, points) -> None:
-        """Points of an attempt with questions unanswered: complete dimensions as tuples, the rest item by item."""
+    def _add_points(self, points) -> None:
+        """An attempt with questions unanswered: complete dimensions as point tuples, the rest item by item."""
         for index in self.loose:  # questions of no dimension (none in today's packs) count on their own
             if points[index] is not None:
                 self.item_n[index] += 1
                 self.item_sum[index] += points[index]
-        for (_dimension, indices, getter), table in zip(self.dimensions, self.patterns):
+        for (_dimension, indices, getter), table in zip(self.dimensions, self.point_patterns):
             pattern = getter(points)
             if None in pattern:  # not complete for this dimension: its answered items count on their own
                 for index, value in zip(indices, pattern):
@@ -290,24 +367,29 @@ class Tally:
                 table[pattern] = table.get(pattern, 0) + 1
 
     def _fold(self, number: int) -> None:
-        """Add a dimension's table of point tuples into its running sums, and empty it."""
+        """Add a dimension's tables of answer and point tuples into its running sums, and empty them."""
         _dimension, indices, _getter = self.dimensions[number]
         block = self.folded[number]
         if block is None:
             block = self.folded[number] = {"n": 0, "sum": [0.0] * len(indices), "sumsq": [0.0] * len(indices),
                                            "cross": [0.0] * (len(indices) * (len(indices) - 1) // 2)}
+        tables = [self.tables[index] for index in indices]
+        patterns = dict(self.point_patterns[number])
+        for answers, count in self.answer_patterns[number].items():
+            points = tuple(table[answer] for table, answer in zip(tables, answers))
+            patterns[points] = patterns.get(points, 0) + count
         pairs = list(combinations(range(len(indices)), 2))
-        for pattern, count in self.patterns[number].items():
+        for pattern, count in patterns.items():
             block["n"] += count
             for position, value in enumerate(pattern):
                 block["sum"][position] += count * value
                 block["sumsq"][position] += count * value * value
             for position, (a, b) in enumerate(pairs):
                 block["cross"][position] += count * pattern[a] * pattern[b]
-            for position, index in zip(range(len(indices)), indices):
+            for position, index in enumerate(indices):
                 self.item_n[index] += count
                 self.item_sum[index] += count * pattern[position]
-        self.patterns[number] = {}
+        self.answer_patterns[number], self.point_patterns[number] = {}, {}
 
     def summary(self) -> dict:
         """The summary :func:`statistics.summarize` gives for the same responses (same keys, equal sums)."""
