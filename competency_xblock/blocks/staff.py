@@ -90,6 +90,7 @@ class CompetencyStaffMixin(XBlockMixin):
         rules = self.cohort_rules(pack)
         context = reports.staff_context(kept["figures"], pack, rules.items, self.language(pack), self.ugettext)
         context.update({"retake_policy": rules.retake_policy, "computed_at": _shown_time(kept["computed_at"]),
+                        "job_id": kept["job_id"],
                         "stale": kept["fingerprint"] != rules.fingerprint(),
                         "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
         return templates.render("static/html/staff_figures.html", context, self.runtime.service(self, "i18n"))

@@ -128,8 +128,7 @@ function CompetencyAssessment(runtime, element, init) {
         region.innerHTML = data.html || "";  // rendered and escaped by the server
       }
       showMessage(data.message, data.state === "failed");
-      show.textContent = data.state === "failed" ? gettext("Try again")
-        : data.kept ? gettext("Work the figures out again") : gettext("Show the cohort figures");
+      show.textContent = data.state === "failed" ? gettext("Try again") : gettext("Show the cohort figures");
       clearTimeout(pollTimer);
       if (running) {
         pollTimer = setTimeout(() => refresh(get("staff_figures_status")), POLL_MS);
@@ -141,12 +140,17 @@ function CompetencyAssessment(runtime, element, init) {
       }
     }
 
+    let asked = 0;  // answers to earlier requests (the status asked for on load, say) are not shown over later ones
     async function refresh(answer) {
+      const mine = ++asked;
       try {
-        render(await answer);
+        const data = await answer;
+        if (mine === asked) { render(data); }
       } catch (error) {
-        clearTimeout(pollTimer);
-        showMessage(error.message, true);
+        if (mine === asked) {
+          clearTimeout(pollTimer);
+          showMessage(error.message, true);
+        }
       }
     }
 
