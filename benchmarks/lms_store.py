@@ -148,9 +148,8 @@ class LmsShapedStore(KeyValueStore):
             self._save(identity, state)
 
 
-@contextlib.contextmanager
-def installed():
-    """While inside, every ``WorkbenchRuntime`` made has its own ``LmsShapedStore`` (``runtime.begin_request``)."""
+def install():
+    """Give every ``WorkbenchRuntime`` made from now on its own ``LmsShapedStore``; the previous ``__init__``."""
     from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
     original = WorkbenchRuntime.__init__
 
@@ -161,12 +160,15 @@ def installed():
         self.begin_request = store.begin_request
 
     WorkbenchRuntime.__init__ = __init__
+    return original
+
+
+@contextlib.contextmanager
+def installed():
+    """While inside, every ``WorkbenchRuntime`` made has its own ``LmsShapedStore`` (``runtime.begin_request``)."""
+    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+    original = install()
     try:
         yield
     finally:
         WorkbenchRuntime.__init__ = original
-
-
-def install() -> None:
-    """For a server process (``bench_settings_lms``): the LMS-shaped store for good."""
-    installed().__enter__()  # pylint: disable=unnecessary-dunder-call

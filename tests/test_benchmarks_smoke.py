@@ -155,3 +155,18 @@ def test_report_rows_word_answers_as_answers_text_does(pack):
         for _ in range(300):
             answers = stored_answers(rng, pack, odd, odd_share=0.2, answered_share=0.9)
             assert rows.answers_text(answers) == reports.answers_text(pack, pack.items, answers, language)
+
+
+def test_the_lms_shaped_server_settings_install_the_store():
+    """The HTTP server of item 7 (bench_settings_lms) gives each request's runtime an LmsShapedStore."""
+    import os  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+    code = ("import django, gc; django.setup(); gc.collect(); from workbench.runtime import WorkbenchRuntime; "
+            "print(type(WorkbenchRuntime('someone')._services['field-data']._kvs).__name__)")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchmarks.bench_settings_lms",
+               WORKBENCH_DATABASES='{"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}')
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "LmsShapedStore"

@@ -64,11 +64,20 @@ def random_states(pack, count: int, seed: int) -> list[UserState]:
 
 
 @pytest.mark.parametrize("policy,mode", [("best", "score"), ("best", "level"), ("latest", "score")])
-def test_the_quick_pass_gives_the_plain_routes_summary_and_figures(db, pack, policy, mode):
+@pytest.mark.parametrize("tables", ["per dimension", "per kind of question", "none"])
+def test_the_quick_pass_gives_the_plain_routes_summary_and_figures(db, pack, policy, mode, tables, monkeypatch):
+    """Whatever tables the pack allows (long dimensions get smaller ones, or none), the figures are the same."""
+    if tables != "per dimension":
+        monkeypatch.setattr(cohort, "DIMENSION_TABLE_LIMIT", 0)
+    if tables == "none":
+        monkeypatch.setattr(cohort, "PART_TABLE_LIMIT", 0)
     block = Learner("staff").load(f'<competency_assessment retake_policy="{policy}" grading_mode="{mode}" '
                                   'cut_scores="[40, 70]"/>')
     states = random_states(pack, 600, seed=len(policy) + len(mode))
     rules = block.cohort_rules(pack)
+    scorer = cohort.AttemptScorer(rules)
+    assert (scorer.dimension_tables is not None) == (tables == "per dimension")
+    assert all((part[1] is not None) == (tables != "none") for group in scorer.groups for part in group[1:] if part)
     expected = plain_summary(block, pack, states)
     assert cohort.summarize(rules, states) == expected
     assert expected["learners"] > 500 and expected["dimensions"]  # the check covers real sums

@@ -13,14 +13,17 @@ than decoding the learners' stored JSON (``benchmarks/report_rows.py`` measures 
 How:
 
 * :class:`AttemptScorer` scores the usual attempt (every question answered, each
-  answer a valid value of the right type) from tables made once per pass, with the
-  same float operations in the same order as ``scoring.score``, so the figures agree
-  to the last bit; anything else takes the plain route.
-* :class:`Tally` counts, per dimension, how many complete learners had each tuple of
-  item points, instead of adding pairwise products learner by learner. Points are
-  whole numbers, so the sums, squares and cross products built from the counts at
-  the end equal the learner-by-learner ones exactly. A dimension's table is folded
-  into running sums whenever it grows large (long dimensions), so memory stays flat.
+  answer a valid value of the right type) from tables made once per pass: per
+  dimension, its percent for every combination of answers (or, for long dimensions,
+  sum(w * x) per kind of question), worked out with the same float operations in the
+  same order as ``scoring.score``, so the figures agree to the last bit. Anything else
+  takes the plain route.
+* :class:`Tally` counts, per dimension, how many learners gave each tuple of answers
+  (or, on the plain route, of item points), instead of adding pairwise products
+  learner by learner. Points are whole numbers, so the sums, squares and cross
+  products built from the counts at the end equal the learner-by-learner ones
+  exactly. A dimension's counts are folded into running sums whenever they grow
+  large (long dimensions), so memory stays flat.
 """
 from __future__ import annotations
 
