@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from workbench_demo.server_process import RedisServer, redis_binary
+
 from .findings import Finding
 from .noop_block import NOOP_SCENARIO, POLL_SCENARIO
 from .timing import quantile
@@ -140,6 +142,11 @@ def measure(learners: int = 20, rounds: int = 15, workers: int = 4, threads: int
         cluster = stack.enter_context(servers.PostgresCluster())
         server = servers.Workbench(cluster.database_settings, workers, threads)
         server.env["DJANGO_SETTINGS_MODULE"] = settings
+        cache = "the demo's database cache"
+        if settings.endswith("_lms") and redis_binary():  # the LMS's cache is memcached or Redis, not SQL
+            redis = stack.enter_context(RedisServer(startup_timeout=30))
+            server.env["BENCH_REDIS_CACHE_URL"] = redis.url(0)
+            cache = "Redis"
         stack.callback(server.stop)
         server.start()
         paths = scenario_paths(server.base_url, (OUR_SCENARIO, NOOP_SCENARIO, POLL_SCENARIO))
@@ -151,7 +158,7 @@ def measure(learners: int = 20, rounds: int = 15, workers: int = 4, threads: int
             raise RuntimeError(f"the learners failed: {error}; the server's log ends:\n{server.log()}") from error
         seconds = time.monotonic() - started
         server_profile = profile_on(server, cluster.database_settings)
-    return {"latency": crowd.latency, "errors": crowd.errors, "seconds": seconds, "learners": learners,
+    return {"latency": crowd.latency, "errors": crowd.errors, "seconds": seconds, "learners": learners, "cache": cache,
             "rounds": rounds, "workers": workers, "threads": threads, "profile": server_profile}
 
 
@@ -192,7 +199,8 @@ def http_latency(learners: int = 20, rounds: int = 15, store: str = "workbench")
     p50_ratio = _p(submit, 0.5) / _p(noop, 0.5)
     p95_ratio = _p(submit, 0.95) / _p(noop, 0.95)
     setting = (f"{learners} learners at once, gunicorn {run['workers']} workers × {run['threads']} threads, "
-               f"{len(submit)} requests of each kind, {run['seconds']:.0f} s")
+               f"{len(submit)} requests of each kind, {run['seconds']:.0f} s"
+               + (f", cache on {run['cache']}" if store == "lms" else ""))
     notes = []
     if isinstance(run["profile"], dict):
         notes = [f"in-process on the same PostgreSQL database, {name}: {figures['ms']:.1f} ms under the profiler, "

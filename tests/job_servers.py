@@ -7,39 +7,13 @@ end and with their parent).
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import sys
 
-from workbench_demo.server_process import REPO_ROOT, ServerProcess
+from workbench_demo.server_process import REPO_ROOT, RedisServer, ServerProcess, redis_binary
+
+__all__ = ["APT_HINT", "CeleryWorker", "RedisServer", "environment", "redis_binary"]
 
 APT_HINT = "apt-get install -y redis-server"
-
-
-def redis_binary() -> str | None:
-    return shutil.which("redis-server") or (os.path.exists("/usr/bin/redis-server") and "/usr/bin/redis-server") or None
-
-
-class RedisServer(ServerProcess):
-    """``redis-server`` on 127.0.0.1 and a free port, keeping nothing on disk."""
-
-    name = "redis-server"
-    workdir_prefix = "competency-redis-"
-
-    def command(self) -> list[str]:
-        return [redis_binary(), "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-                "--appendonly", "no", "--dir", str(self.workdir), "--protected-mode", "yes"]
-
-    def is_ready(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
-                connection.sendall(b"PING\r\n")
-                return connection.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def url(self, database: int) -> str:
-        return f"redis://127.0.0.1:{self.port}/{database}"
 
 
 class CeleryWorker(ServerProcess):
