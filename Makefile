@@ -9,7 +9,7 @@ export EXCLUDE_SAMPLE_XBLOCKS := yes
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: dev test venv migrate validate clean i18n-extract i18n-compile screenshots load bench
+.PHONY: dev test test-platform venv migrate validate clean i18n-extract i18n-compile screenshots load bench
 
 $(INSTALLED): requirements/*.txt setup.py
 	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
@@ -36,6 +36,23 @@ test: venv  ## every test (the browser tests need Debian's chromium: apt-get ins
 	$(PY) scripts/i18n.py check
 	$(PY) -m pytest
 
+# The unit and handler tests (no browser, wheel or load test) on the platform's own pins of
+# XBlock, opaque-keys, web-fragments, Django, Celery and edx-django-utils (requirements/platform.txt),
+# in their own venv.
+PLATFORM_VENV := .venv-platform
+PLATFORM_INSTALLED := $(PLATFORM_VENV)/.installed
+$(PLATFORM_INSTALLED): requirements/platform.txt setup.py
+	test -x $(PLATFORM_VENV)/bin/python || $(PYTHON312) -m venv $(PLATFORM_VENV)
+	$(PLATFORM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PLATFORM_VENV)/bin/python -m pip install --quiet -r requirements/platform.txt
+	$(PLATFORM_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+test-platform: $(PLATFORM_INSTALLED)  ## unit and handler tests on Open edX's pinned XBlock, opaque-keys, web-fragments, Django
+	$(PLATFORM_VENV)/bin/python -c "import importlib.metadata as m; print('platform stack:', *(f'{p}=={m.version(p)}' for p in ('XBlock', 'edx-opaque-keys', 'web-fragments', 'Django', 'celery', 'edx-django-utils')))"
+	$(PLATFORM_VENV)/bin/python -m pytest -p no:cacheprovider --ignore=tests/browser --ignore=tests/test_wheel.py \
+		--ignore=tests/test_load.py --ignore=tests/test_benchmarks_smoke.py
+
 i18n-extract: venv  ## refresh the .po catalogs in competency_xblock/conf/locale from code, templates and JS
 	$(PY) scripts/i18n.py extract
 
@@ -60,4 +77,4 @@ bench: $(BENCH_INSTALLED)  ## benchmarks against xblock-poll: a table and benchm
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var build dist *.egg-info
+	rm -rf $(VENV) $(PLATFORM_VENV) var build dist *.egg-info

@@ -35,12 +35,16 @@ setup(
     packages=find_packages(include=["competency_xblock", "competency_xblock.*"]) + sorted(data_packages()),
     package_dir={"competency_xblock": "competency_xblock", **data_packages()},
     package_data={
-        "competency_xblock": package_files(HERE / "competency_xblock", "scenarios", "conf"),
+        "competency_xblock": package_files(HERE / "competency_xblock", "scenarios", "conf", "translations"),
         **{name: ["*"] for name in data_packages()},
     },
+    # Ranges that admit both Open edX's pins (requirements/platform.txt) and the latest
+    # (requirements/base.txt); tests/platform/test_versions.py checks it.
     install_requires=[
-        "XBlock[django]>=5.0",
-        "edx-opaque-keys>=2.5",
+        "XBlock[django]>=5.3,<7",
+        "edx-opaque-keys>=3.0,<5",
+        "web-fragments>=3.0",
+        "Django>=5.2,<6",
         "PyYAML>=6.0",
         "jsonschema>=4.18",
         "celery>=5.2",  # the cohort figures' task; Open edX runs Celery

@@ -133,10 +133,10 @@ class Learners:
 def measure(learners: int = 20, rounds: int = 15, workers: int = 4, threads: int = 4,
             deadline: float = 900, settings: str = "benchmarks.bench_settings") -> dict:
     """Start PostgreSQL and gunicorn, run the learners, stop both; the latencies in seconds."""
-    from competency_xblock.domain.pack_loader import DEFAULT_LIBRARY  # pylint: disable=import-outside-toplevel
+    from competency_xblock.platform.pack_sources import installed_library  # pylint: disable=import-outside-toplevel
     from .inprocess import POLL_CHOICE, complete_answers  # pylint: disable=import-outside-toplevel
     servers = _servers()
-    submit_body = json.dumps({"answers": complete_answers(DEFAULT_LIBRARY.get("customer_service"))}).encode()
+    submit_body = json.dumps({"answers": complete_answers(installed_library().get("customer_service"))}).encode()
     vote_body = json.dumps({"choice": POLL_CHOICE}).encode()
     with contextlib.ExitStack() as stack:
         cluster = stack.enter_context(servers.PostgresCluster())

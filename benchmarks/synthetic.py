@@ -18,7 +18,6 @@ from typing import Iterator, NamedTuple
 
 import yaml
 
-from competency_xblock.domain import pack_loader
 from competency_xblock.domain.pack_loader import CONTENT_DIR, PackLibrary
 
 
@@ -44,10 +43,10 @@ def synthetic_pack_data(item_count: int, base: dict | None = None) -> dict:
 def synthetic_library(item_counts) -> Iterator[dict[int, str]]:
     """
     Write packs of ``item_counts`` items to a temporary folder and let the assessment
-    block load its packs from there (as ``DEFAULT_LIBRARY``) until the block exits;
+    block load its packs from there (as ``pack_sources.installed_library``) until the block exits;
     yields {item count: pack id}.
     """
-    from competency_xblock.blocks import assessment  # pylint: disable=import-outside-toplevel
+    from competency_xblock.platform import pack_sources  # pylint: disable=import-outside-toplevel
     base = base_pack_data()
     with tempfile.TemporaryDirectory(prefix="competency-bench-packs-") as folder:
         pack_ids = {}
@@ -58,12 +57,12 @@ def synthetic_library(item_counts) -> Iterator[dict[int, str]]:
         library = PackLibrary(folder)
         for pack_id in pack_ids.values():
             library.get(pack_id)  # parse and check now, not inside a timed render
-        saved = assessment.DEFAULT_LIBRARY, pack_loader.DEFAULT_LIBRARY
-        assessment.DEFAULT_LIBRARY = pack_loader.DEFAULT_LIBRARY = library
+        saved = pack_sources.installed_library
+        pack_sources.installed_library = lambda: library
         try:
             yield pack_ids
         finally:
-            assessment.DEFAULT_LIBRARY, pack_loader.DEFAULT_LIBRARY = saved
+            pack_sources.installed_library = saved
 
 
 class UserState(NamedTuple):

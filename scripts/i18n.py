@@ -1,13 +1,27 @@
 #!/usr/bin/env python
 """
-Extract, compile and check the block's UI translations (OEP-58 layout).
+Extract, compile and check the block's UI translations.
+
+Sources, in the OEP-58 layout (what extraction tools and openedx-translations read):
 
     competency_xblock/conf/locale/<lang>/LC_MESSAGES/text.po      Python code and Django templates
     competency_xblock/conf/locale/<lang>/LC_MESSAGES/djangojs.po  the block's JavaScript
 
-``en`` is the source catalog (msgids, no msgstrs). The compiled ``.mo`` files are
-committed, so the package works straight from a wheel; ``check`` fails when a catalog
-misses a string, a Polish string is untranslated or fuzzy, or a ``.mo`` is stale.
+``compile`` writes, for every language found under conf/locale:
+
+    competency_xblock/conf/locale/<lang>/LC_MESSAGES/{text,djangojs}.mo   beside the sources
+    competency_xblock/translations/<lang>/LC_MESSAGES/text.mo             where Open edX reads them
+    static/js/translations/<locale>.js                                    the block's own JS catalogue
+
+Open edX's ``XBlockI18nService`` (xmodule/modulestore/django.py) reads an installed block's
+catalogue from ``<root module>/translations/<lang>/LC_MESSAGES/`` with the domain ``text``
+(unless ``atlas pull`` filled ``conf/plugins-locale/xblock.v1/<root module>/``, which it does
+only for blocks in openedx-translations); its JavaScript catalogue URL exists only for
+atlas-compiled catalogues, so the block carries its own (``platform/translations.py``).
+
+``en`` is the source catalog (msgids, no msgstrs). The compiled files are committed, so the
+package works straight from a wheel; ``check`` fails when a catalog misses a string, a
+translation is untranslated or fuzzy, or a compiled file is stale or missing.
 Pure Python (Babel, and Django's template lexer for ``{% trans %}``): no GNU gettext needed.
 
     python scripts/i18n.py extract   # refresh every .po from the sources
@@ -17,6 +31,7 @@ Pure Python (Babel, and Django's template lexer for ``{% trans %}``): no GNU get
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 from pathlib import Path
@@ -28,6 +43,9 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE_DIR = ROOT / "competency_xblock" / "conf" / "locale"
+PLATFORM_LOCALE_DIR = ROOT / "competency_xblock" / "translations"  # what XBlockI18nService falls back to
+JS_CATALOGUE_DIR = ROOT / "static" / "js" / "translations"
+JS_NAMESPACE = "CompetencyXBlockI18N"  # RuntimeServicesMixin.i18n_js_namespace: the platform's catalogue uses it too
 SOURCE_LANGUAGE = "en"
 PROJECT = "competency-xblock"
 HEADER = """\
@@ -115,13 +133,77 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def to_locale(language: str) -> str:
+    """``pt-br`` -> ``pt_BR``, as Django's ``to_locale`` names the folders and files the platform looks up."""
+    language, _, country = language.lower().partition("-")
+    if not country:
+        return language
+    return f"{language}_{country.upper() if len(country) <= 2 else country.title()}"
+
+
+def javascript_catalogue(catalog: Catalog, source: str) -> str:
+    """
+    A script that defines ``window.CompetencyXBlockI18N`` (``gettext``, ``ngettext``) from a djangojs catalog.
+
+    The same global and functions as the platform's compiled catalogue (django-statici18n's
+    namespaced catalogue); the plural rule is the catalog's C expression, valid JavaScript as
+    Django's own JavaScript catalogue uses it. Defined once: the first catalogue on a page wins.
+    """
+    messages = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, (tuple, list)):
+            strings = list(message.string)
+            if all(strings):
+                messages[message.id[0]] = strings
+        elif message.string:
+            messages[message.id] = message.string
+    data = json.dumps(messages, ensure_ascii=False, sort_keys=True, indent=1)
+    return (f"/* The block's JavaScript translations ({catalog.locale}), made by `make i18n-compile` from\n"
+            f"   {source}: do not edit. */\n"
+            "(function (global) {\n"
+            '  "use strict";\n'
+            f"  if (global.{JS_NAMESPACE}) {{ return; }}\n"
+            f"  const catalog = {data};\n"
+            f"  const pluralIndex = (n) => Number({catalog.plural_expr});\n"
+            f"  global.{JS_NAMESPACE} = {{\n"
+            "    gettext(msgid) {\n"
+            "      const value = catalog[msgid];\n"
+            '      return typeof value === "string" ? value : Array.isArray(value) ? value[0] : msgid;\n'
+            "    },\n"
+            "    ngettext(singular, plural, count) {\n"
+            "      const value = catalog[singular];\n"
+            "      if (Array.isArray(value) && value[pluralIndex(count)] !== undefined) { return value[pluralIndex(count)]; }\n"
+            "      return count === 1 ? singular : plural;\n"
+            "    },\n"
+            "  };\n"
+            "}(window));\n")
+
+
+def compiled_outputs(language: str) -> dict[Path, bytes]:
+    """Every file ``compile`` writes for ``language``, with its content."""
+    outputs = {}
+    for domain in DOMAINS:
+        path = po_path(language, domain)
+        if not path.exists():
+            continue
+        catalog = read_catalog(path, language)
+        outputs[path.with_suffix(".mo")] = compiled(catalog)
+        if domain == "text":
+            outputs[PLATFORM_LOCALE_DIR / language / "LC_MESSAGES" / "text.mo"] = compiled(catalog)
+        else:
+            source = path.relative_to(ROOT).as_posix()
+            outputs[JS_CATALOGUE_DIR / f"{to_locale(language)}.js"] = javascript_catalogue(catalog, source).encode()
+    return outputs
+
+
 def compile_all() -> None:
     for language in languages():
-        for domain in DOMAINS:
-            path = po_path(language, domain)
-            if path.exists():
-                path.with_suffix(".mo").write_bytes(compiled(read_catalog(path, language)))
-                print(f"compiled {path.with_suffix('.mo').relative_to(ROOT)}")
+        for path, content in compiled_outputs(language).items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            print(f"compiled {path.relative_to(ROOT)}")
 
 
 def problems() -> list[str]:
@@ -146,12 +228,20 @@ def problems() -> list[str]:
                     strings = message.string if isinstance(message.string, (tuple, list)) else [message.string]
                     if message.fuzzy or not all(strings):
                         found.append(f"{path}: untranslated or fuzzy: {msgid!r}")
+                    elif message.pluralizable and len(strings) != catalog.num_plurals:
+                        found.append(f"{path}: {len(strings)} plural forms, {language} needs {catalog.num_plurals}: {msgid!r}")
             mo_path = path.with_suffix(".mo")
             if not mo_path.exists() or mo_path.read_bytes() != compiled(catalog):
                 with mo_path.open("rb") if mo_path.exists() else io.BytesIO(b"") as handle:
                     stale = not mo_path.exists() or _translations(read_mo(handle)) != _translations(catalog)
                 if stale:
                     found.append(f"{mo_path}: out of date (run `make i18n-compile`)")
+    for language in languages():
+        for path, content in compiled_outputs(language).items():
+            if path.suffix == ".mo" and path.parent.parent.parent == LOCALE_DIR:
+                continue  # checked above, by content (Babel may order a .mo differently)
+            if not path.exists() or path.read_bytes() != content:
+                found.append(f"{path}: missing or out of date (run `make i18n-compile`)")
     return found
 
 

@@ -47,7 +47,7 @@ sys.path[:0] = [path for path in (str(REPO_ROOT), str(REPO_ROOT / "scripts")) if
 import httpx  # noqa: E402  pylint: disable=wrong-import-position
 
 from competency_xblock.domain import scoring  # noqa: E402  pylint: disable=wrong-import-position
-from competency_xblock.domain.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.platform.pack_sources import installed_library  # noqa: E402  pylint: disable=wrong-import-position
 from competency_xblock.domain.pack_model import SCALE_MAX, SCALE_MIN  # noqa: E402  pylint: disable=wrong-import-position
 from load_servers import PostgresCluster, PostgresUnavailable, Workbench  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -310,7 +310,7 @@ def report_table(result: dict) -> str:
 
 
 def run(learners: int, workers: int, threads: int, seed: int, deadline_seconds: float) -> dict:
-    pack = DEFAULT_LIBRARY.get(PACK_ID)
+    pack = installed_library().get(PACK_ID)
     plans = plan_learners(pack, learners, seed)
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
@@ -319,6 +319,11 @@ def run(learners: int, workers: int, threads: int, seed: int, deadline_seconds: 
         stack.callback(workbench.stop)
         workbench.start()
         path = scenario_path(workbench.base_url)
+        # The workbench's store makes a block's definition-scope row (the course pack, Scope.content)
+        # on its first read with a get_or_create that has no unique key to stop two overlapping first
+        # reads from making two rows. Open edX reads content from the modulestore; here the course
+        # author opens the unit once before the learners come, as in a course.
+        httpx.get(workbench.base_url + path, params={"student": STAFF}, timeout=REQUEST_TIMEOUT).raise_for_status()
         load = Load(workbench.base_url, plans)
         asyncio.run(load.run(path, time.monotonic() + deadline_seconds))
         usage_id = load.usage_id

@@ -22,7 +22,7 @@ django.setup()
 
 from playwright.sync_api import sync_playwright  # noqa: E402  pylint: disable=wrong-import-position
 
-from competency_xblock.domain.pack_loader import DEFAULT_LIBRARY  # noqa: E402  pylint: disable=wrong-import-position
+from competency_xblock.platform.pack_sources import installed_library  # noqa: E402  pylint: disable=wrong-import-position
 from tests.browser.pages import AssessmentPage, scenario_url  # noqa: E402  pylint: disable=wrong-import-position
 from tests.browser.workbench_server import CHROMIUM, WorkbenchServer, launch_chromium  # noqa: E402
 from tests.conftest import answer_set  # noqa: E402  pylint: disable=wrong-import-position
@@ -63,7 +63,7 @@ def main() -> int:
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
-    pack = DEFAULT_LIBRARY.get("customer_service")
+    pack = installed_library().get("customer_service")
     with WorkbenchServer() as server, sync_playwright() as playwright:
         scenarios = server.scenarios()
         browser = launch_chromium(playwright)
@@ -84,17 +84,35 @@ def main() -> int:
         submit(polish, scenarios[UNIT], "screenshot-uczestnik", "best", pack)
         shoot(polish, ".competency-assessment .ca-result", "result-pl", max_height=700)
 
+        # closing the loop: weak in one dimension (its lesson listed first), then growth after a retake
+        loop = new_page()
+        weak = {**answer_set(pack, "best"), **{item.id: answer_set(pack, "worst")[item.id] for item in pack.items
+                                              if item.dimension == "communication"}}
+        assessment = AssessmentPage(loop).open(scenarios[UNIT], "screenshot-growth")
+        assessment.click_answers(weak)
+        assessment.submit()
+        shoot(loop, ".competency-assessment .ca-result", "result-areas", max_height=800)
+        assessment.retake()
+        assessment.click_answers(answer_set(pack, "best"))
+        assessment.submit()
+        shoot(loop, ".ca-growth-section", "result-growth")
+
         studio = new_page()
         studio.goto(scenario_url(scenarios[ASSESSMENT], "screenshot-designer", view="studio_view"))
         shoot(studio, ".ca-studio", "studio")
 
         for number, quality in enumerate(("worst", "middling", "middling", "best", "best", "best")):
-            submit(new_page(), scenarios[ASSESSMENT], f"screenshot-cohort-{number}", quality, pack)
+            assessment = submit(new_page(), scenarios[ASSESSMENT], f"screenshot-cohort-{number}", quality, pack)
+            if quality != "best":   # a retake, one step better: growth for the staff view
+                assessment.retake()
+                assessment.click_answers(answer_set(pack, {"worst": "middling", "middling": "best"}[quality]))
+                assessment.submit()
         staff = new_page()
         staff.goto(scenario_url(scenarios[ASSESSMENT], "staff"))
         staff.locator(".ca-staff button.ca-staff-show").click()  # the figures are fetched on request
         staff.locator(".ca-staff .ca-staff-levels").wait_for()
         shoot(staff, ".ca-staff", "staff")
+        shoot(staff, ".ca-staff-loop", "staff-loop")
         browser.close()
     return 0
 

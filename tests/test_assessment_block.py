@@ -156,7 +156,7 @@ def test_submit_with_too_few_answers(learner, pack):
     block = make_block(learner)
     partial = dict(list(answer_set(pack, "best").items())[:-4])
     code, body = learner.call(block, "submit", {"answers": partial})
-    assert code == 400 and "(4 left)" in body["error"]
+    assert code == 400 and "(4 questions left)" in body["error"]
     assert block.results == [] and learner.published("grade") == []
 
 
@@ -176,7 +176,7 @@ def test_get_is_refused(learner):
 @pytest.fixture
 def broken_library(tmp_path, monkeypatch):
     (tmp_path / "customer_service.yaml").write_text("id: customer_service\nversion: [\n", encoding="utf-8")
-    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", PackLibrary(tmp_path))
+    monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: PackLibrary(tmp_path))
 
 
 def test_broken_pack_friendly_for_learners_detailed_for_staff(learner, staff, broken_library):

@@ -17,6 +17,8 @@ from xblock.core import XBlock
 from benchmarks import http_latency, inprocess, report_rows, scaling, timing, weight
 from benchmarks.env import Driver, poll_installed
 from benchmarks.noop_block import BLOCK_TYPE, NoopBlock
+from competency_xblock.domain.pack_loader import PackError
+from competency_xblock.platform import pack_sources
 
 from .conftest import stored_answers
 
@@ -68,11 +70,11 @@ def test_scaling_runs_on_synthetic_packs(db):
 
 def test_synthetic_packs_hold_the_asked_number_of_items(db):
     with scaling.synthetic_library((50,)) as pack_ids:
-        from competency_xblock.blocks import assessment  # pylint: disable=import-outside-toplevel
-        pack = assessment.DEFAULT_LIBRARY.get(pack_ids[50])
+        pack = pack_sources.installed_library().get(pack_ids[50])
     assert len(pack.items) == len({item.id for item in pack.items}) == 50
-    from competency_xblock.blocks import assessment  # pylint: disable=import-outside-toplevel,reimported
-    assert assessment.DEFAULT_LIBRARY.get("customer_service")  # the real library is back
+    with pytest.raises(PackError):
+        pack_sources.installed_library().get(pack_ids[50])  # the installed library is back
+    assert pack_sources.installed_library().get("customer_service")
 
 
 def test_client_weight_counts_the_blocks_own_files(db):

@@ -1,12 +1,15 @@
 """
 The quick cohort pass (``domain/cohort.py``) against the plain route it replaces.
 
-The plain route is the block's own: every kept attempt rescored with ``block.rescored``,
-the counted one picked by ``block.counted_result``, turned into a response by
-``reports.statistics_response`` and added up by ``statistics.summarize``. The quick pass
-must give the same summary and the same figures, to the last bit, on stored states
-of every kind: complete and partial answers, odd values, removed questions, retakes,
-records that are no dicts, older layouts.
+The plain route is the block's own (what ``cohort_report`` computed in-process before the
+quick pass): every kept attempt rescored with ``block.rescored``, the counted one picked by
+``block.counted_result``, turned into a response by ``reports.statistics_response`` and added
+up by ``statistics.summarize``, reported on the weighted dimension score
+(``reports.statistics_items`` with the self-assessment weight), and the loop figures from
+``growth.cohort_loop_figures`` over each learner's counted self-view gaps and first and
+latest attempts. The quick pass must give the same summary and the same figures, to the
+last bit, on stored states of every kind: complete and partial answers, odd values,
+removed questions, retakes, records that are no dicts, older layouts.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from collections import namedtuple
 
 import pytest
 
-from competency_xblock.domain import cohort, reports, state_layout, statistics
+from competency_xblock.domain import cohort, growth, reports, state_layout, statistics
 
 from .conftest import stored_answers
 from .workbench import Learner
@@ -24,19 +27,32 @@ UserState = namedtuple("UserState", ["username", "state"])
 ODD = [True, False, 1.0, 3.0, "3", None, [1], {"a": 1}, 0, 6, "zz", 2]
 
 
-def plain_summary(block, pack, states):
-    """The summary the block's own methods give (the route before the quick pass)."""
+def plain_route(block, pack, states):
+    """(summary, figures) as the block's own methods give them (the in-process route before the quick pass)."""
     items = block.active_items(pack)
+    items_meta = reports.statistics_items(items, block.effective_self_assessment_weight(pack))
+    retake_policy, grading_mode = block.retake_policy, block.grading_mode
+    rescore_all = retake_policy != "latest"
+    loop_learners = []
 
     def responses():
         for user_state in states:
             records = state_layout.saved_results(user_state.state)
             if records:
-                kept = records if block.retake_policy != "latest" else records[-1:]
-                counted = block.counted_result([block.rescored(pack, record) for record in kept],
-                                               block.retake_policy, block.grading_mode)
+                rescored = [block.rescored(pack, record) for record in (records if rescore_all else records[-1:])]
+                counted = block.counted_result(rescored, retake_policy, grading_mode)
+                first = (rescored[0] if rescore_all else block.rescored(pack, records[0])) if len(records) > 1 else None
+                loop_learners.append({"counted": counted, "first": first, "latest": rescored[-1] if first else None})
                 yield reports.statistics_response(items, counted)
-    return statistics.summarize(responses(), reports.statistics_items(items))
+    summary = statistics.summarize(responses(), items_meta)
+    dimension_ids = [dimension.id for dimension in pack.dimensions]
+    figures = statistics.report(summary, items_meta, dimension_ids)
+    figures["loop"] = growth.cohort_loop_figures(loop_learners, dimension_ids)
+    return summary, figures
+
+
+def plain_summary(block, pack, states):
+    return plain_route(block, pack, states)[0]
 
 
 def random_states(pack, count: int, seed: int) -> list[UserState]:
@@ -78,12 +94,14 @@ def test_the_quick_pass_gives_the_plain_routes_summary_and_figures(db, pack, pol
     scorer = cohort.AttemptScorer(rules)
     assert (scorer.dimension_tables is not None) == (tables == "per dimension")
     assert all((part[1] is not None) == (tables != "none") for group in scorer.groups for part in group[1:] if part)
-    expected = plain_summary(block, pack, states)
+    expected, expected_figures = plain_route(block, pack, states)
     assert cohort.summarize(rules, states) == expected
     assert expected["learners"] > 500 and expected["dimensions"]  # the check covers real sums
-    items_meta = reports.statistics_items(rules.items)
-    dimensions = [dimension.id for dimension in pack.dimensions]
-    assert cohort.figures(rules, states) == statistics.report(expected, items_meta, dimensions)
+    loop = expected_figures["loop"]  # the loop figures cover real growth and gaps too
+    assert all(figures["n"] > 50 for figures in loop["growth"].values()), loop["growth"]
+    assert all(gap["n"] > 400 for gap in loop["self_gaps"].values()), loop["self_gaps"]
+    assert any(row["alpha"] is not None for row in expected_figures["dimensions"])
+    assert cohort.figures(rules, states) == expected_figures
 
 
 def test_long_dimensions_are_folded_into_sums_with_the_same_result(db, pack, monkeypatch):

@@ -9,6 +9,8 @@ it in ``test_celery_worker.py``.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 import yaml
 
@@ -118,7 +120,8 @@ def test_cut_score_question_policy_or_pack_changes_mark_the_kept_figures_stale(c
         data = yaml.safe_load((PACKS / "mini.yaml").read_text(encoding="utf-8"))
         data["version"] += 1
         (tmp_path / "mini.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", PackLibrary(tmp_path))
+        monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library",
+                            lambda: PackLibrary(tmp_path))
     else:
         if change == "cut_scores":
             block.cut_scores = [10, 20]
@@ -129,20 +132,22 @@ def test_cut_score_question_policy_or_pack_changes_mark_the_kept_figures_stale(c
         block.save()
     shown = look("staff", usage_id)
     assert "Out of date" in shown["html"] and "5 learners have submitted." in shown["html"]
-    monkeypatch.setattr(cohort_jobs, "DEFAULT_LIBRARY", PackLibrary(tmp_path if change == "pack" else PACKS))
+    workers_library = PackLibrary(tmp_path if change == "pack" else PACKS)
+    monkeypatch.setattr(cohort_jobs, "pack_sources", SimpleNamespace(installed_library=lambda: workers_library))
     assert "Out of date" not in press("staff", usage_id)["html"]  # worked out again: current
 
 
 def test_a_broken_pack_fails_the_job_and_leaves_the_last_figures_alone(cohort, monkeypatch, tmp_path):
     _, usage_id = cohort
     before = press("staff", usage_id)
-    monkeypatch.setattr(cohort_jobs, "DEFAULT_LIBRARY", PackLibrary(tmp_path))  # the workers lack the pack
+    # the workers lack the pack (the web process still has it)
+    monkeypatch.setattr(cohort_jobs, "pack_sources", SimpleNamespace(installed_library=lambda: PackLibrary(tmp_path)))
     failed = press("staff", usage_id)
     assert failed["state"] == "failed" and "the competency pack cannot be loaded" in failed["message"]
     assert "Try again" in failed["message"]
     assert failed["html"] == before["html"] and failed["computed_at"] == before["computed_at"]
     assert look("staff", usage_id)["state"] == "failed", "the failure is shown until the next try"
-    monkeypatch.setattr(cohort_jobs, "DEFAULT_LIBRARY", PackLibrary(PACKS))
+    monkeypatch.setattr(cohort_jobs, "pack_sources", SimpleNamespace(installed_library=lambda: PackLibrary(PACKS)))
     retried = press("staff", usage_id)
     assert retried["state"] == "done" and retried["job_id"] != failed["job_id"]
 
@@ -192,9 +197,7 @@ def test_a_job_that_cannot_be_queued_fails_and_frees_the_block(cohort, monkeypat
     failed = press("staff", usage_id)
     assert failed["state"] == "failed" and "could not be handed to the platform's workers" in failed["message"]
     monkeypatch.undo()
-    mini_library_again = PackLibrary(PACKS)
-    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", mini_library_again)
-    monkeypatch.setattr(cohort_jobs, "DEFAULT_LIBRARY", mini_library_again)
+    monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: PackLibrary(PACKS))
     assert press("staff", usage_id)["state"] == "done"
 
 
@@ -203,3 +206,30 @@ def test_the_job_reads_the_platforms_key_type(monkeypatch):
     key = cohort_jobs.block_key("block-v1:Org+CS101+2025+type@competency_assessment+block@cs_check")
     assert type(key).__name__ == "BlockUsageLocator" and key.block_id == "cs_check"
     assert cohort_jobs.block_key(".competency_assessment.d0.u0") == ".competency_assessment.d0.u0"
+
+
+def test_a_course_pack_reaches_the_workers_with_the_job(db, mini_library, settings, held, monkeypatch):  # noqa: F811
+    """A block with its own pack (Studio's ``course_pack``): the worker scores with that pack, not an installed one."""
+    settings.COMPETENCY_DEMO_STAFF_USERS = {"staff"}
+    text = (PACKS / "mini.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["id"] = "course_own_mini"  # installed nowhere
+    own = yaml.safe_dump(data, allow_unicode=True)
+    staff = Learner("staff")
+    block = staff.load("<competency_assessment/>")
+    block.course_pack = own
+    block.save()
+    usage_id = block.scope_ids.usage_id
+    for user, answers in COHORT.items():
+        assert submit(user, usage_id, answers)[0] == 200
+    press("staff", usage_id)
+    assert held[0]["settings"]["course_pack"] == own
+    # the workers have no installed pack at all: the job must not need one
+    monkeypatch.setattr(cohort_jobs, "pack_sources", SimpleNamespace(installed_library=lambda: PackLibrary(PACKS / "none")))
+    cohort_jobs.run(held[0])
+    done = look("staff", usage_id)
+    assert done["state"] == "done" and "5 learners have submitted." in done["html"], done["message"]
+    block = staff.block(usage_id)
+    kept = cohort_jobs.status(usage_id)["kept"]
+    assert kept["figures"] == block.cohort_report(block.load_pack())
+    assert "Out of date" not in done["html"]

@@ -36,8 +36,8 @@ def poisoned(tmp_path, monkeypatch):
     data["id"] = "customer_service"
     (tmp_path / "customer_service.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     library = PackLibrary(tmp_path)
-    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", library)
-    monkeypatch.setattr("competency_xblock.platform.cohort_jobs.DEFAULT_LIBRARY", library)  # the figures' job
+    # the block's and the figures' job's packs (cohort_jobs reads them through pack_sources too)
+    monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: library)
     return library.get("customer_service")
 
 

@@ -340,12 +340,15 @@ DEMO_OPENS = {
     2: {"Listening before answering", "Difficult customers: tolerance and empathy"},
     3: {"Long-term relationships and the customer's voice inside the company"},
 }
+# the two lessons for a dimension at level 1; the answer sets put every dimension at the overall level
+DEMO_DIMENSION_LESSONS = {"Communication practice: say what you can do", "Staying calm with an upset customer"}
 
 
 def test_demo_unit_is_a_workbench_scenario():
     scenarios = dict(CompetencyAssessmentBlock.workbench_scenarios())
     assert "Customer service unit" in scenarios
-    assert scenarios["Customer service unit"].count("<competency_gate") == 4
+    assert scenarios["Customer service unit"].count("<competency_gate") == 6
+    assert scenarios["Customer service unit"].count(' dimension="') == 2
 
 
 @pytest.mark.parametrize("quality", ["worst", "middling", "best"])
@@ -353,12 +356,15 @@ def test_demo_unit_loads_and_opens_the_lessons_of_each_level(learner, pack, qual
     xml = dict(CompetencyAssessmentBlock.workbench_scenarios())["Customer service unit"]
     root = learner.load(xml)
     before = learner.render(root)
-    assert before.count('data-state="locked"') == 4
+    assert before.count('data-state="locked"') == 6
     assessment = next(c for c in root.children if isinstance(learner.block(c), CompetencyAssessmentBlock))
     body = learner.call(learner.block(assessment), "submit", {"answers": answer_set(pack, quality)})[1]
     level = LEVEL_OF[quality]
     html = learner.render(learner.block(root.scope_ids.usage_id))
     sections = re.findall(r'<section class="competency-gate.*?</section>', html, re.S)
     opened = {re.search(r"<h3>(.*?)</h3>", s).group(1) for s in sections if 'data-state="open"' in s}
-    assert opened == DEMO_OPENS[level]
-    assert all(f">{html_escaping.escape(title)}</a>" in body["result_html"] for title in DEMO_OPENS[level])
+    dimension_lessons = DEMO_DIMENSION_LESSONS if level == 1 else set()
+    assert set(learner.block(assessment).results[-1]["dimension_levels"].values()) == {level}
+    assert opened == DEMO_OPENS[level] | dimension_lessons
+    assert all(f">{html_escaping.escape(title)}</a>" in body["result_html"]
+               for title in DEMO_OPENS[level] | dimension_lessons)

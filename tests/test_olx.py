@@ -59,9 +59,9 @@ def test_every_setting_survives_a_round_trip(staff, pack):
 
 
 @pytest.mark.parametrize("values", [
-    {"weight": 2, "self_assessment_weight": 0, "cut_scores": [0, 100], "max_attempts": 100},
+    {"weight": 2, "self_assessment_weight": 0, "cut_scores": [70, 100], "max_attempts": 100},
     {"weight": 0, "intro": "", "follow_up_lessons": {}, "extra_links": [], "item_overrides": {}},
-    {"self_assessment_weight": 0.5, "cut_scores": [0.5, 99.5], "content_language": "pl", "pack_id": "customer_service"},
+    {"self_assessment_weight": 0.5, "cut_scores": [70.5, 99.5], "content_language": "pl", "pack_id": "customer_service"},
 ])
 def test_edge_values_the_editor_accepts_round_trip(staff, values):
     block = staff.load("<competency_assessment/>")
@@ -75,8 +75,8 @@ def test_structured_settings_are_readable_child_elements(staff, pack):
     block = staff.load('<competency_assessment/>')
     assert save(staff, block, full_settings(pack))[0] == 200
     root = etree.fromstring(export(staff, block))
-    assert [child.tag for child in root] == ["extra_links", "follow_up_lessons", "item_overrides"]
-    assert root.get("cut_scores") == "[45, 75.5]" and root.get("max_attempts") == "3"
+    assert [child.tag for child in root] == ["dimension_follow_ups", "extra_links", "follow_up_lessons", "item_overrides"]
+    assert root.get("cut_scores") == "[65, 75.5]" and root.get("max_attempts") == "3"
     assert "follow_up_lessons" not in root.attrib
     assert '"title": "Free webinar"' in root.find("extra_links").text   # pretty JSON, not \\u escapes
 
@@ -171,7 +171,7 @@ def test_wrong_but_well_typed_olx_imports_and_is_reported_and_still_renders(staf
 README_EXAMPLE = """\
 <competency_assessment url_name="cs_check" display_name="Where do you stand in customer service?"
     pack_id="customer_service" content_language="pl" max_attempts="3" grading_mode="level"
-    weight="2.0" retake_policy="best" cut_scores="[45, 75]" self_assessment_weight="0.2"
+    weight="2.0" retake_policy="best" cut_scores="[65, 75]" self_assessment_weight="0.2"
     intro="Około 15 minut. Odpowiadaj szczerze.">
   <follow_up_lessons>{"1": [{"title": "Podstawy obsługi",
                              "url": "/courses/course-v1:Org+CS101+2025/jump_to_id/basics"}],
@@ -190,7 +190,7 @@ README_EXAMPLE = """\
 def test_the_readme_example_imports_cleanly_and_round_trips(staff):
     block = staff.load(README_EXAMPLE)
     assert block.validate().messages == []
-    assert block.cut_scores == [45, 75] and block.extra_links[0]["title"] == "Bezpłatny webinar"
+    assert block.cut_scores == [65, 75] and block.extra_links[0]["title"] == "Bezpłatny webinar"
     items = [item.id for item in block.active_items(block.load_pack())]
     assert "greets_regulars" in items and "bank_savings_goal" not in items
     first, imported = round_trip(staff, block)

@@ -54,10 +54,8 @@ OVERALL_MEAN = (96.25 + 64.1667 + 5 + 90 + 34.5833) / 5  # 58.0
 
 @pytest.fixture
 def mini_library(monkeypatch):
-    """The test packs, for the block and for the cohort figures' job (which loads the pack by id)."""
-    library = PackLibrary(PACKS)
-    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", library)
-    monkeypatch.setattr("competency_xblock.platform.cohort_jobs.DEFAULT_LIBRARY", library)
+    """The test packs, for the block and for the cohort figures' job (both read ``pack_sources``)."""
+    monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: PackLibrary(PACKS))
 
 
 def submit(user: str, usage_id, answers) -> tuple[int, dict]:
@@ -101,35 +99,51 @@ def cell(html: str, row_marker: str, cell_class: str) -> str:
     return re.search(rf'<td class="{cell_class}">([^<]*)</td>', row).group(1)
 
 
-def expected_item_figures():
-    """p and corrected item-total r, computed with Python's own statistics module."""
+# Points of each item's dimension score per point, as learners see it: situational items
+# share 70 of 100 by their maximum points, self-ratings 30 (self-assessment weight 0.3).
+DIMENSION_WEIGHTS = {"l_scene": 70 / 3, "l_self": 30 / 8, "l_interrupt": 30 / 8,
+                     "c_scene": 70 / 6, "c_scene2": 70 / 6, "c_self": 30 / 4}
+
+
+def weighted(item_id, values, weights=DIMENSION_WEIGHTS):
+    return [weights[item_id] * value for value in values]
+
+
+def expected_item_figures(weights=DIMENSION_WEIGHTS):
+    """p and corrected item-total r (r.drop) against the rest of the weighted dimension score,
+    computed with Python's own statistics module."""
     figures = {}
     for items in POINTS.values():
-        totals = [sum(values) for values in zip(*items.values())]
+        totals = [sum(values) for values in zip(*(weighted(i, v, weights) for i, v in items.items()))]
         for item_id, values in items.items():
-            rest = [total - value for total, value in zip(totals, values)]
+            rest = [total - value for total, value in zip(totals, weighted(item_id, values, weights))]
             figures[item_id] = (sum(values) / (len(values) * MAX_POINTS[item_id]), pystats.correlation(values, rest))
     return figures
 
 
-def expected_alpha_sem(dimension):
-    items = POINTS[dimension]
+def expected_alpha_sem(dimension, weights=DIMENSION_WEIGHTS):
+    """Alpha and SEM of the weighted dimension score, with sample variances (as R's psych)."""
+    items = {item_id: weighted(item_id, values, weights) for item_id, values in POINTS[dimension].items()}
     totals = [sum(values) for values in zip(*items.values())]
-    k, variance = len(items), pystats.pvariance(totals)
-    alpha = k / (k - 1) * (1 - sum(pystats.pvariance(v) for v in items.values()) / variance)
+    k, variance = len(items), pystats.variance(totals)
+    alpha = k / (k - 1) * (1 - sum(pystats.variance(v) for v in items.values()) / variance)
     return alpha, math.sqrt(variance) * math.sqrt(1 - alpha)
 
 
 def test_expected_figures_are_the_hand_computed_ones():
-    # the independent computation agrees with working by hand
-    figures = expected_item_figures()
+    # the weighted totals are the dimension percents the learners were shown (see above)
+    listening = [sum(values) for values in zip(*(weighted(i, v) for i, v in POINTS["listening"].items()))]
+    assert listening == pytest.approx([88.75, 45.8333, 15.0, 85.0, 42.0833], abs=1e-3)
+    # the independent computation agrees with working by hand (raw points: every weight 1)
+    raw = dict.fromkeys(DIMENSION_WEIGHTS, 1)
+    figures = expected_item_figures(raw)
     assert figures["l_scene"][0] == pytest.approx(8 / 15) and figures["c_self"][0] == pytest.approx(0.5)
     # c_scene against the rest of calm (7, 4, 0, 6, 3): cov 3.0 / sqrt(2.16 * 6.0) = 3 / 3.6
     assert figures["c_scene"][1] == pytest.approx(5 / 6)
-    # listening: item variances 1.44 + 1.04 + 1.36 = 3.84, total variance 1.84
-    assert expected_alpha_sem("listening") == pytest.approx((1.5 * (1 - 3.84 / 1.84), 2.2))
+    # listening: population item variances 1.44 + 1.04 + 1.36 = 3.84, total 1.84; samples * 5/4
+    assert expected_alpha_sem("listening", raw) == pytest.approx((1.5 * (1 - 3.84 / 1.84), math.sqrt(2.2 ** 2 * 5 / 4)))
     # calm: 2.16 + 1.2 + 2.0 = 5.36 over 14.16
-    assert expected_alpha_sem("calm") == pytest.approx((1.5 * (1 - 5.36 / 14.16), math.sqrt(0.96)))
+    assert expected_alpha_sem("calm", raw) == pytest.approx((1.5 * (1 - 5.36 / 14.16), math.sqrt(0.96 * 5 / 4)))
 
 
 def test_staff_view_shows_the_cohort_figures(cohort):
@@ -272,12 +286,20 @@ def test_staff_figures_answer_503_when_the_pack_cannot_be_loaded(cohort):
     assert status == 503 and body["error"] == "This assessment is not available right now."
 
 
+def counted_figures(csv_text: str) -> str:
+    """The CSV's statistics of the counted attempts: everything before the growth rows."""
+    return csv_text.split("type,dimension,learners,mean_change")[0]
+
+
 def test_retake_replaces_the_learners_contribution(cohort):
     staff, usage_id = cohort
-    before = fresh_csv(staff, usage_id)[1]
+    before = counted_figures(fresh_csv(staff, usage_id)[1])
     # best policy: a worse retake leaves the counted attempt, and the figures, as they were
+    # (the growth rows at the end do change: u1 now has two attempts)
     assert submit("u1", usage_id, WORST)[0] == 200
-    assert fresh_csv(staff, usage_id)[1] == before
+    after = fresh_csv(staff, usage_id)[1]
+    assert counted_figures(after) == before
+    assert after != counted_figures(after) and "growth," in after
     assert "5 learners have submitted." in staff_html(staff, usage_id)
 
 
@@ -395,3 +417,18 @@ def test_in_the_lms_the_figures_come_from_its_user_state_client(cohort, monkeypa
 
 def test_outside_the_lms_there_is_no_platform_client():
     assert openedx_platform.user_state_client() is None
+
+
+def test_an_item_everyone_answered_alike_is_left_out_of_alpha_with_a_warning(db, mini_library):
+    staff = Learner("staff")
+    usage_id = staff.load(XML.format(policy="best")).scope_ids.usage_id
+    for user, answers in COHORT.items():
+        assert submit(user, usage_id, {**answers, "c_self": 3})[0] == 200   # c_self: 2 points for everyone
+    html = staff_html(staff, usage_id)
+    assert "left out of alpha and SEM" in html
+    # calm's alpha is that of its two varying items, as psych::alpha gives it after dropping c_self
+    items = {item_id: weighted(item_id, POINTS["calm"][item_id]) for item_id in ("c_scene", "c_scene2")}
+    totals = [a + b for a, b in zip(*items.values())]
+    alpha = 2 * (1 - sum(pystats.variance(v) for v in items.values()) / pystats.variance(totals))
+    calm_rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">Calm</th>.*?</tr>", html, re.S)
+    assert any(f'<td class="ca-staff-alpha">{alpha:.2f}</td>' in row and "left out of alpha" in row for row in calm_rows)

@@ -9,7 +9,7 @@ from .conftest import answer_set
 
 # Handlers meant for the learner's own state, and Studio's save (Studio checks write access).
 LEARNER_HANDLERS = {"save_answers", "submit", "question_form", "student_view_user_state"}
-STUDIO_HANDLERS = {"submit_studio_edits"}
+STUDIO_HANDLERS = {"submit_studio_edits", "chance_figure", "save_course_pack"}
 STAFF_ANSWERS = {("staff_figures", "GET"): 405, ("staff_statistics_csv", "GET"): 404,
                  ("staff_statistics_csv", "POST"): 404}
 

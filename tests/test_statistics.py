@@ -99,16 +99,23 @@ def reference(responses, items, dimensions):
         warnings, alpha, sem, sem_percent = [], None, None, None
         if len(rows) < stats.MIN_RESPONSES or len(ids) < 2:
             warnings.append("not_enough_data")
-        elif pystats.pvariance([sum(row) for row in rows]) == 0:
-            warnings.append("zero_variance")
         else:
-            k = len(ids)
-            var_total = pystats.pvariance([sum(row) for row in rows])
-            item_vars = sum(pystats.pvariance([row[c] for row in rows]) for c in range(k))
-            alpha = Fraction(k, k - 1) * (1 - item_vars / var_total)
-            sem = math.sqrt(var_total) * math.sqrt(1 - alpha)
-            sem_percent = 100 * sem / sum(items[i]["max"] for i in ids)
-            warnings += ["low_reliability"] if alpha < stats.ALPHA_MIN else []
+            # As R's psych::alpha: items nobody varies on are left out; sample variances (n - 1).
+            varying = [c for c in range(len(ids)) if pystats.variance([row[c] for row in rows]) > 0]
+            if varying and len(varying) < len(ids):
+                warnings.append("zero_variance_items_left_out")
+            k = len(varying)
+            var_total = pystats.variance([sum(row) for row in rows])
+            if var_total == 0:
+                warnings.append("zero_variance")
+            elif k < 2:
+                warnings.append("not_enough_data")
+            else:
+                item_vars = sum(pystats.variance([row[c] for row in rows]) for c in varying)
+                alpha = Fraction(k, k - 1) * (1 - item_vars / var_total)
+                sem = math.sqrt(var_total) * math.sqrt(1 - alpha)
+                sem_percent = 100 * sem / sum(items[i]["max"] for i in ids)
+                warnings += ["low_reliability"] if alpha < stats.ALPHA_MIN else []
         out["dimensions"].append({"id": d, "k": len(ids), "complete_responses": len(rows),
                                   "alpha": alpha, "sem": sem, "sem_percent": sem_percent,
                                   "warnings": warnings})
@@ -175,11 +182,12 @@ def test_hand_computed_figures():
     # Population variances: q1 = 24/6 - (5/3)^2 = 11/9, q2 = 22/6 - 25/9 = 8/9, q3 = 11/9,
     # sum 30/9 = 10/3. Totals 8,7,4,1,8,2: mean 5, variance 198/6 - 25 = 8.
     # alpha = 3/2 * (1 - (10/3) / 8) = 3/2 * 7/12 = 7/8.
-    # SEM = sqrt(8) * sqrt(1 - 7/8) = sqrt(8 / 8) = 1 point; in percent of max 9: 100/9.
+    # SEM uses the sample variance of the totals (as R's sd()): 8 * 6/5 = 48/5, so
+    # SEM = sqrt(48/5) * sqrt(1 - 7/8) = sqrt(6/5) points; in percent of max 9: 100 sqrt(6/5) / 9.
     dim = rep["dimensions"][0]
     assert dim["alpha"] == pytest.approx(7 / 8, abs=1e-9)
-    assert dim["sem"] == pytest.approx(1.0, abs=1e-9)
-    assert dim["sem_percent"] == pytest.approx(100 / 9, abs=1e-9)
+    assert dim["sem"] == pytest.approx(math.sqrt(6 / 5), abs=1e-9)
+    assert dim["sem_percent"] == pytest.approx(100 * math.sqrt(6 / 5) / 9, abs=1e-9)
     assert (dim["k"], dim["complete_responses"], dim["warnings"]) == (3, 6, [])
     # Corrected r, sums of deviation products (deviations from the means 5/3 and 10/3 etc.):
     # q1 vs rest (5,5,3,1,5,1): Sxy = 32/3, Sxx = 22/3, Syy = 58/3 -> r = 32 / sqrt(22 * 58)
@@ -363,7 +371,19 @@ def test_zero_variance_item_and_total():
     assert q2["item_total_r"] == pytest.approx(-1.0) and "low_discrimination" in q2["warnings"]
     dim = rep["dimensions"][0]
     assert (dim["alpha"], dim["sem"], dim["sem_percent"]) == (None, None, None)
-    assert dim["warnings"] == ["zero_variance"]
+    assert dim["warnings"] == ["zero_variance_items_left_out", "zero_variance"]
+
+
+def test_a_zero_variance_item_is_left_out_of_alpha_as_psych_does():
+    # HAND_MATRIX plus an item everyone scored 1 on: alpha and SEM stay those of q1..q3 (k = 3,
+    # alpha 7/8), not k = 4, and the dimension says an item was left out.
+    items = dict(HAND_ITEMS, q4={"dimension": "d", "max": 3})
+    rows = [dict(zip(("q1", "q2", "q3", "q4"), row + [1])) for row in HAND_MATRIX]
+    rep = stats.report(build([response(p) for p in rows], items), items, ["d"])
+    dim = rep["dimensions"][0]
+    assert dim["alpha"] == pytest.approx(7 / 8, abs=1e-9) and dim["sem"] == pytest.approx(math.sqrt(6 / 5))
+    assert dim["warnings"] == ["zero_variance_items_left_out"]
+    assert rep["items"][3]["warnings"] == ["zero_variance"] and rep["items"][3]["item_total_r"] is None
 
 
 def test_item_nobody_answered():

@@ -12,8 +12,8 @@ from .conftest import PACKS, answer_set
 
 XML = '<competency_assessment pack_id="customer_service" display_name="Service check" max_attempts="2"/>'
 SETTINGS = ("display_name", "pack_id", "content_language", "intro", "max_attempts", "grading_mode", "weight",
-            "retake_policy", "cut_scores", "self_assessment_weight", "follow_up_lessons", "extra_links",
-            "item_overrides")
+            "retake_policy", "retake_wait_days", "cut_scores", "self_assessment_weight", "follow_up_lessons",
+            "dimension_follow_ups", "extra_links", "item_overrides")
 
 
 def settings(block) -> dict:
@@ -38,10 +38,15 @@ def full_settings(pack) -> dict:
     return {
         "display_name": "Customer service: where do you stand?", "pack_id": "customer_service",
         "content_language": "en", "intro": "Answer honestly.\nIt takes 15 minutes.", "max_attempts": 3,
-        "grading_mode": "level", "weight": 2.5, "retake_policy": "latest", "cut_scores": [45, 75.5],
+        "grading_mode": "level", "weight": 2.5, "retake_policy": "latest", "retake_wait_days": 14,
+        "cut_scores": [65, 75.5],
         "self_assessment_weight": 0.2,
         "follow_up_lessons": {"1": [{"title": "Service basics", "url": "/courses/demo/jump_to_id/basics"}],
                               "3": [{"title": "Loyal customers", "url": "https://example.org/loyalty"}]},
+        "dimension_follow_ups": {
+            "communication": {"1": [{"title": "Listening first", "url": "/courses/demo/jump_to_id/listening"}]},
+            "tolerance": {"1": [{"title": "Calm under fire", "url": "https://example.org/calm"}],
+                          "2": [{"title": "Hard cases", "url": "/courses/demo/jump_to_id/hard"}]}},
         "extra_links": [{"levels": [1, 2], "kind": "training", "title": "Free webinar",
                          "url": "https://example.org/webinar?a=1&b=2"}],
         "item_overrides": {"disabled": [second.id],
@@ -68,8 +73,7 @@ def packs_dir(tmp_path, monkeypatch):
     shutil.copy(PACKS / "mini.yaml", tmp_path)
     (tmp_path / "broken.yaml").write_text("id: broken\nversion: [\n", encoding="utf-8")
     library = PackLibrary(tmp_path)
-    monkeypatch.setattr("competency_xblock.domain.pack_loader.DEFAULT_LIBRARY", library)
-    monkeypatch.setattr("competency_xblock.blocks.assessment.DEFAULT_LIBRARY", library)
+    monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: library)
     return tmp_path
 
 
@@ -95,7 +99,7 @@ def test_studio_view_shows_saved_values_escaped(author, block, pack):
     assert save(author, block, values)[0] == 200
     html = author.render(block, "studio_view")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
-    assert 'value="45"' in html and 'value="75.5"' in html and 'value="0.2"' in html
+    assert 'value="65"' in html and 'value="75.5"' in html and 'value="0.2"' in html
     assert "Free webinar" in html and 'value="https://example.org/webinar?a=1&amp;b=2"' in html
     assert 'data-added-type="situational"' in html and 'value="greets_regulars"' in html
     assert f'data-item="{pack.items[0].id}" data-edited="1"' in html
@@ -153,6 +157,9 @@ BAD_VALUES = [
     ({"cut_scores": [None, 80]}, "Cut scores: both cut scores must be numbers"),
     ({"cut_scores": [50]}, "Cut scores: give two numbers"), ({"cut_scores": None}, "Cut scores: give two numbers"),
     ({"cut_scores": "50,80"}, "Cut scores: give two numbers"),
+    ({"cut_scores": [50, 80]}, "Cut scores: random answering reaches level 2 in"),   # chance: about half
+    ({"item_overrides": {"disabled": ["angry_complaint", "children_at_service_point"]}},
+     "Question overrides: dimension 'tolerance' has 1 situational question(s), fewer than the 2 it needs"),
     ({"self_assessment_weight": 0.6}, "Self-assessment weight:"),
     ({"self_assessment_weight": -0.1}, "Self-assessment weight:"),
     ({"self_assessment_weight": "a lot"}, "Self-assessment weight:"),
@@ -179,6 +186,17 @@ BAD_VALUES = [
     ({"item_overrides": {"added": ["NEW"]}}, "Question overrides: added question 1: must be an object"),
     ({"item_overrides": None}, "Question overrides: must be an object"), ({"extra_links": None}, "must be a list"),
     ({"content_language": None}, "Content language: must be a language code"),
+    ({"retake_wait_days": -1}, "Wait before a retake (days): must be a whole number of days"),
+    ({"retake_wait_days": 366}, "from 0 (no wait) to 365"), ({"retake_wait_days": 1.5}, "Wait before a retake"),
+    ({"dimension_follow_ups": {"ghost": {"1": [{"title": "x", "url": "/x"}]}}},
+     "Lessons per dimension: 'ghost' is not a dimension of the pack"),
+    ({"dimension_follow_ups": {"communication": {}}}, "dimension 'communication': choose at least one level"),
+    ({"dimension_follow_ups": {"communication": {"": [{"title": "x", "url": "/x"}]}}}, "choose the level (1, 2 or 3)"),
+    ({"dimension_follow_ups": {"communication": {"1": [{"title": "x", "url": "javascript:alert(1)"}]}}},
+     "Lessons per dimension: dimension 'communication', level 1, lesson 1"),
+    ({"dimension_follow_ups": {"communication": {"1": [{"title": "x", "url": "ftp://e.org/x"}]}}},
+     "not an http(s) link"),
+    ({"dimension_follow_ups": []}, "Lessons per dimension: must be an object"),
 ]
 
 
@@ -228,10 +246,14 @@ def test_get_is_refused(author, block):
 
 def test_too_few_questions_is_saved_with_a_warning(author, block, pack):
     dimension = pack.dimensions[0]
-    ids = [item.id for item in pack.items if item.dimension == dimension.id]
-    status, body = save(author, block, {"item_overrides": {"disabled": ids[:-1]}})
-    assert status == 200 and block.item_overrides == {"disabled": ids[:-1]}
-    assert f"dimension '{dimension.id}' has 1 question(s)" in body["warnings"][0]
+    in_dimension = [item for item in pack.items if item.dimension == dimension.id]
+    situational = [item.id for item in in_dimension if item.is_situational]
+    keep = pack.scoring.min_situational_per_dimension   # fewer situational questions are refused (below)
+    disabled = situational[keep:] + [item.id for item in in_dimension if not item.is_situational]
+    assert keep < pack.scoring.min_items_per_dimension
+    status, body = save(author, block, {"item_overrides": {"disabled": disabled}})
+    assert status == 200 and block.item_overrides == {"disabled": disabled}
+    assert f"dimension '{dimension.id}' has {keep} question(s)" in body["warnings"][0]
     (message,) = block.validate().messages
     assert message.type == ValidationMessage.WARNING and "Question overrides:" in message.text
 
@@ -293,7 +315,7 @@ def test_validate_reports_a_broken_pack(author, packs_dir):
 # ----- the learner side follows the authoring ---------------------------------------------------
 
 def test_learner_view_and_scoring_follow_the_overrides(author, block, pack, learner):
-    values = full_settings(pack)
+    values = {**full_settings(pack), "retake_wait_days": 0}   # three submits in a row
     assert save(author, block, values)[0] == 200
     mine = learner.block(block.scope_ids.usage_id)
     html = learner.render(mine)
@@ -303,7 +325,7 @@ def test_learner_view_and_scoring_follow_the_overrides(author, block, pack, lear
     assert "points" not in html and html.count("<fieldset") == len(pack.items)   # one off, one added
     answers = {k: v for k, v in answer_set(pack, "best").items() if k != disabled.id}
     code, body = learner.call(mine, "submit", {"answers": answers})
-    assert code == 400 and "(1 left)" in body["error"]
+    assert code == 400 and "(1 question left)" in body["error"]
     with_added = {**answers, "greets_regulars": "a"}
     code, body = learner.call(mine, "submit", {"answers": with_added})
     assert code == 200 and mine.results[-1]["overall"] == 100, body
@@ -346,3 +368,18 @@ def test_self_assessment_weight_override_changes_the_score(author, pack, learner
         assert learner.call(mine, "submit", {"answers": answers})[0] == 200
         overall[weight] = mine.results[-1]["overall"]
     assert overall[0.5] > overall[0.0]
+
+
+def test_the_editor_shows_the_chance_figure_and_the_handler_follows_the_typed_cuts(author, block, pack):
+    from competency_xblock.domain import chance
+    html = author.render(block, "studio_view")
+    expected = chance.pack_chance(pack)
+    status, body = author.call(block, "chance_figure", {"cut_scores": [], "self_assessment_weight": None})
+    assert status == 200 and body["fair"] is True
+    assert f"Random answering reaches level 2 in {chance.percent(expected.level_2_or_3)} % of cases" in body["text"]
+    status, body = author.call(block, "chance_figure", {"cut_scores": [50, 80], "self_assessment_weight": 0.3})
+    unfair = chance.pack_chance(pack, (50, 80))
+    assert status == 200 and body["fair"] is False and f"in {chance.percent(unfair.level_2_or_3)} %" in body["text"]
+    assert author.call(block, "chance_figure", b"not json")[0] == 400
+    assert author.call(block, "chance_figure", {"cut_scores": [80, 50]})[1] == {"text": "", "fair": None}
+    assert "data-chance" in html and f"level 2 in {chance.percent(expected.level_2_or_3)} %" in html

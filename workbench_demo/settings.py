@@ -9,6 +9,8 @@ os.makedirs("var", exist_ok=True)
 WORKBENCH["services"]["user"] = "workbench_demo.services.DemoUserService"
 # Every learner's saved state of a block, for the staff view's cohort figures (the LMS has its own).
 WORKBENCH["services"]["user_state_client"] = "competency_xblock.platform.workbench_store.WorkbenchUserStateClient"
+# Which blocks each learner has completed, as edx-completion's CompletionService answers it.
+WORKBENCH["services"]["completion"] = "workbench_demo.services.DemoCompletionService"
 
 # Learners named here are course staff in the demo (the workbench picks the user with ?student=).
 COMPETENCY_DEMO_STAFF_USERS = set(os.environ.get("COMPETENCY_DEMO_STAFF_USERS", "staff").split(","))
@@ -20,19 +22,19 @@ COMPETENCY_DEMO_STAFF_USERS = set(os.environ.get("COMPETENCY_DEMO_STAFF_USERS", 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "competency_workbench_cache", "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
+# The workbench's pages, and a phone webview of an assessment without them (workbench_demo/webview.py).
+ROOT_URLCONF = "workbench_demo.urls"
+
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join("var", "workbench.log")
-LANGUAGES = [("en", "English"), ("pl", "Polski")]
+LANGUAGES = [("en", "English"), ("pl", "Polski"), ("ru", "Русский"), ("lv", "Latviešu")]
 
 # The UI language follows the browser (Accept-Language) or the django_language cookie, as the LMS
-# follows the learner's preference; the block's text.mo comes through the i18n service and its
-# djangojs.mo through the workbench's /jsi18n/ page script.
-from workbench.settings import MIDDLEWARE  # noqa: E402  pylint: disable=wrong-import-position
+# follows the learner's preference. The block's catalogues are found as Open edX finds them
+# (workbench_demo/i18n.py): no LOCALE_PATHS, so nothing else finds them by accident.
+from workbench.settings import INSTALLED_APPS, MIDDLEWARE  # noqa: E402  pylint: disable=wrong-import-position
 
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
                   "django.middleware.locale.LocaleMiddleware")
-WORKBENCH["services"]["i18n"] = "workbench_demo.i18n.DemoI18nService"
-LOCALE_PATHS = [os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                             "competency_xblock", "conf", "locale")]
 
 # The package's Django app, found as the LMS finds plugin apps (lms/envs/common.py):
 # the `lms.djangoapp` entry point, through edx-django-utils. It brings the cohort figures' Celery task.
@@ -46,3 +48,10 @@ CELERY_BROKER_URL = os.environ.get("COMPETENCY_CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+INSTALLED_APPS = [*INSTALLED_APPS, "workbench_demo.apps.WorkbenchDemoConfig"]
+WORKBENCH["services"]["i18n"] = "workbench_demo.i18n.DemoI18nServices"
+# Where `atlas pull` would put translations (conf/plugins-locale/xblock.v1 of edx-platform) and
+# where the platform's compiled JavaScript catalogues would be; empty in the demo.
+COMPETENCY_DEMO_PLUGINS_LOCALE_ROOT = os.path.join("var", "conf", "plugins-locale", "xblock.v1")
+COMPETENCY_DEMO_STATICI18N_ROOT = os.path.join("var", "static", "statici18n")

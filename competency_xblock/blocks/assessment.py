@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timezone
+from xml.sax.saxutils import escape as xml_escape
 
 from django.utils import translation
 from web_fragments.fragment import Fragment
@@ -21,13 +22,13 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 
 from .. import package_data
-from ..domain import authoring, scoring, state_layout
+from ..domain import authoring, dimension_levels, reassessment, scoring, self_view, state_layout
 from ..domain.overrides import OverridesError, apply_overrides
-from ..domain.pack_loader import DEFAULT_LIBRARY, PackError
+from ..domain.pack_loader import PackError, parse_pack_cached
 from ..domain.pack_model import Pack
-from ..platform import attempt_claims
+from ..platform import attempt_claims, pack_sources
 from ..platform.services import RuntimeServicesMixin
-from . import followups, presenters, templates
+from . import followups, loop, presenters, templates
 from .staff import CompetencyStaffMixin
 from .studio import AssessmentStudioMixin
 
@@ -85,6 +86,7 @@ def json_handler(method):
     return wrapper
 
 
+@XBlock.wants("completion")
 class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, RuntimeServicesMixin,
                                 ScorableXBlockMixin, XBlock):
     """Assess a competency, grade the learner to a level, and point to what comes next."""
@@ -93,6 +95,12 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                           scope=Scope.settings)
     pack_id = String(display_name=_("Competency pack"), default="customer_service", scope=Scope.settings,
                      help=_("Which installed competency pack the assessment uses."))
+    # Content, not settings: Open edX's split modulestore copies a block's settings into every
+    # version of the course structure, while content lives in a definition of its own (as HTML's does).
+    course_pack = String(display_name=_("The course's own pack"), default="", scope=Scope.content,
+                         multiline_editor=True,
+                         help=_("A whole pack as YAML, written in Studio; when set it is used instead of the "
+                                "installed pack. Saved only when valid."))
     intro = String(display_name=_("Introduction"), default="", scope=Scope.settings, multiline_editor=True,
                    help=_("Shown above the questions; plain text. Empty: the pack's definition."))
     max_attempts = Integer(display_name=_("Attempts"), default=0, scope=Scope.settings,
@@ -113,6 +121,12 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
                                    help=_("How much self-ratings count in a dimension, 0 to 0.5; empty: the pack's."))
     extra_links = List(display_name=_("Extra training links"), default=[], scope=Scope.settings,
                        help=_('Shown with the pack\'s links: [{"levels": [1, 2], "title": ..., "url": "https://..."}].'))
+    dimension_follow_ups = Dict(
+        display_name=_("Lessons per dimension"), default={}, scope=Scope.settings,
+        help=_('Per dimension and level, lessons for the areas to work on: '
+               '{"communication": {"1": [{"title": ..., "url": ...}]}}.'))
+    retake_wait_days = Integer(display_name=_("Wait before a retake (days)"), default=0, scope=Scope.settings,
+                               help=_("Days a learner waits after submitting before a retake; 0: no wait."))
     item_overrides = Dict(display_name=_("Question overrides"), default={}, scope=Scope.settings,
                           help=_("Pack questions switched off or reworded, and questions added; see overrides.py."))
 
@@ -129,9 +143,17 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
 
     # ----- helpers -------------------------------------------------------------------------------
 
+    COURSE_PACK_LABEL = "course pack"
+
+    def pack_library(self):
+        """The installed packs (``platform.pack_sources``: shipped, other distributions, operator folders)."""
+        return pack_sources.installed_library()
+
     def load_pack(self) -> Pack:
-        """The configured pack; raises PackError when it is missing or broken."""
-        return DEFAULT_LIBRARY.get(self.pack_id)
+        """The course's own pack when it has one, else the installed pack; raises PackError when it cannot be used."""
+        if self.course_pack:
+            return parse_pack_cached(self.course_pack, self.COURSE_PACK_LABEL)
+        return self.pack_library().get(self.pack_id)
 
     def language(self, pack: Pack) -> str:
         return pack.language_for(self.content_language or translation.get_language())
@@ -208,6 +230,26 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             except PackError:
                 return (self.counted_result() or {}).get("level")
         return (self.rescored_counted_result(pack) or {}).get("level")
+
+    def current_dimension_levels(self, pack: Pack | None = None) -> dict[str, int | None]:
+        """Dimension id -> level of the counted attempt, rescored as ``current_level`` is; {} before any."""
+        if not self.results:
+            return {}
+        if pack is None:
+            try:
+                pack = self.load_pack()
+            except PackError:
+                levels = (self.counted_result() or {}).get("dimension_levels")
+                return levels if isinstance(levels, dict) else {}
+        return (self.rescored_counted_result(pack) or {}).get("dimension_levels") or {}
+
+    def dimension_levels_of(self, pack: Pack, result: scoring.Result) -> dict[str, int | None]:
+        return dimension_levels.dimension_levels(result, pack.dimensions, self.effective_cut_scores(pack))
+
+    def retake_opens_at(self):
+        """When the next attempt may be submitted; None without a wait (or before any attempt)."""
+        last = self.results[-1].get("submitted_at") if self.results else None
+        return reassessment.retake_opens_at(last, self.retake_wait_days)
 
     # Read by Open edX's stock <conditional> block, e.g. <conditional sources="..." poll_answer="3">;
     # it compares str(value) (calling methods first) with the attribute's text.
@@ -296,6 +338,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         if self.state_version != state_layout.CURRENT_VERSION:
             self.state_version = state_layout.CURRENT_VERSION
 
+    # The mobile apps show a block inline only when its student_view supports multi_device
+    # (lms/djangoapps/course_api/blocks/transformers/student_view.py); the view is plain JS, no jQuery.
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         self.upgrade_saved_state()
         try:
@@ -317,7 +362,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             "language": language,
         }
         fragment = Fragment(templates.render("static/html/assessment.html", context,
-                                             self.runtime.service(self, "i18n")))
+                                             self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/assessment.css"))
         self.add_javascript_catalog(fragment)
         fragment.add_javascript(package_data.read_text("static/js/assessment.js"))
@@ -328,7 +373,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
 
     def _render_questions(self, pack: Pack, language: str) -> str:
         groups = presenters.question_context(pack, self.active_items(pack), language, self.answers)
-        return templates.render("static/html/questions.html", {"groups": groups}, self.runtime.service(self, "i18n"))
+        return templates.render("static/html/questions.html", {"groups": groups}, self.i18n_service())
 
     def _render_result(self, pack: Pack, record: dict, language: str | None = None,
                        result: scoring.Result | None = None) -> str:
@@ -342,18 +387,23 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
             result = self.score_answers(pack, self._valid_answers(pack, answers if isinstance(answers, dict) else {}))
         # The gates follow the counted attempt; of one attempt that is the one just scored.
         counted_level = result.level if len(self.results) == 1 else self.current_level(pack)
+        counted_dimension_levels = (self.dimension_levels_of(pack, result) if len(self.results) == 1
+                                    else self.current_dimension_levels(pack))
+        gates = self.gate_lessons()
         follow_ups = (authoring.usable_follow_ups(self.follow_up_lessons, result.level)
-                      + self.open_gate_lessons(counted_level))
+                      + followups.open_lessons([g for g in gates if not g.dimension], counted_level))
         context = presenters.result_context(pack, result, language, follow_ups,
                                             authoring.usable_extra_links(self.extra_links, result.level),
                                             self.active_items(pack))
+        context.update(loop.loop_context(self, pack, result, language, gates, counted_level,
+                                         counted_dimension_levels, context["dimensions"]))
         context.update({
             "attempts_left": self.attempts_left(),
             "history": [{"number": n, "submitted_at": r.get("submitted_at", "")[:16].replace("T", " "),
-                         "level": r.get("level"), "overall": None if r.get("overall") is None else round(r["overall"])}
+                         "level": r.get("level"), "overall": scoring.shown_percent(r["overall"]) if authoring.is_number(r.get("overall")) else None}
                         for n, r in enumerate(self.results, start=1)],
         })
-        return templates.render("static/html/result.html", context, self.runtime.service(self, "i18n"))
+        return templates.render("static/html/result.html", context, self.i18n_service())
 
     def open_gate_lessons(self, level: int | None) -> list[dict]:
         """
@@ -361,13 +411,17 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         ``level`` (the current one, see ``current_level``) opens, as {"title", "url"}. Gates
         elsewhere in the course are not searched: list those in the follow_up_lessons setting.
         """
-        parent = self.get_parent() if level else None
+        return followups.open_lessons([g for g in self.gate_lessons() if not g.dimension], level)
+
+    def gate_lessons(self) -> list[followups.Lesson]:
+        """The level gates beside this assessment that follow it, as lessons (overall and per dimension)."""
+        parent = self.get_parent() if self.results else None
         if parent is None:
             return []
         # Only the gates are built: building a block reads its fields, and a unit's other
         # children (videos, problems, text) are no business of this one.
         lessons = [gate.lesson_for(self) for gate in parent.get_children(usage_id_filter=self._is_level_gate)]
-        return followups.open_lessons([lesson for lesson in lessons if lesson], level)
+        return [lesson for lesson in lessons if lesson]
 
     def _is_level_gate(self, usage_id) -> bool:
         """Whether block ``usage_id`` is a level gate, told from its type without building it."""
@@ -381,7 +435,7 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
     def _pack_error_fragment(self, error: PackError) -> Fragment:
         log.warning("Competency pack %r cannot be used: %s", self.pack_id, error)
         context = {"is_staff": self.user_is_staff(), "issues": [str(issue) for issue in error.issues[:20]]}
-        return Fragment(templates.render("static/html/pack_error.html", context, self.runtime.service(self, "i18n")))
+        return Fragment(templates.render("static/html/pack_error.html", context, self.i18n_service()))
 
     # ----- handlers ------------------------------------------------------------------------------
 
@@ -395,11 +449,18 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         if self.attempts_left() == 0:
             raise HandlerError(self.ugettext("You have used all your attempts."), 403)
 
+    def _refuse_during_wait(self):
+        opens_at = self.retake_opens_at()
+        if reassessment.must_wait(opens_at, datetime.now(timezone.utc)):
+            raise HandlerError(self.ugettext("You can retake the assessment from {date} (UTC).").format(
+                date=opens_at.strftime("%Y-%m-%d %H:%M")), 403)
+
     @json_handler
     def question_form(self, data, suffix=""):
         """The questions as HTML (saved draft answers checked), for a retake from the result page."""
         pack = self._pack_or_refuse()
         self._refuse_without_attempts()
+        self._refuse_during_wait()
         return {"html": self._render_questions(pack, self.language(pack))}
 
     @json_handler
@@ -417,12 +478,14 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         """Score ``{"answers": {...}}`` from the server's key, keep the attempt, publish the grade."""
         pack = self._pack_or_refuse()
         self._refuse_without_attempts()
+        self._refuse_during_wait()
         items = self.active_items(pack)
         answers = scoring.clean_answers({i.id: i for i in items}, data.get("answers"))
         missing = [item.id for item in items if item.id not in answers]
         if missing:
-            raise HandlerError(self.ugettext("Please answer every question before submitting ({count} left).")
-                               .format(count=len(missing)))
+            raise HandlerError(self.ngettext("Please answer every question before submitting ({count} question left).",
+                                             "Please answer every question before submitting ({count} questions left).",
+                                             len(missing)).format(count=len(missing)))
         result = self.score_answers(pack, answers)
         claim = attempt_claims.claim(self.scope_ids.usage_id, self.scope_ids.user_id, len(self.results),
                                      self.results[-1].get("submitted_at") if self.results else None)
@@ -447,12 +510,13 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         return {"level": record["level"], "attempts_left": self.attempts_left(),
                 "result_html": self._render_result(pack, record, result=result)}
 
-    @staticmethod
-    def _result_record(pack: Pack, result: scoring.Result, answers: dict, submitted_at) -> dict:
+    def _result_record(self, pack: Pack, result: scoring.Result, answers: dict, submitted_at) -> dict:
         return {
             "submitted_at": submitted_at, "answers": dict(answers), "pack_version": pack.version,
             "overall": result.overall, "level": result.level, "borderline": result.borderline,
             "dimensions": {d.id: d.percent for d in result.dimensions},
+            "dimension_levels": self.dimension_levels_of(pack, result),
+            "self_gaps": self_view.gaps(result),
         }
 
     # ----- workbench -----------------------------------------------------------------------------
@@ -466,4 +530,9 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
              loader.load_unicode("scenarios/unit.xml")),
             ("Customer service unit",
              loader.load_unicode("scenarios/customer_service_unit.xml")),
+            # The teamwork example as a course's own pack, as a designer would write it in Studio.
+            ("Competency assessment: the course's own pack (teamwork)",
+             '<competency_assessment url_name="own_pack" display_name="Teamwork: where do you stand?">'
+             f'<course_pack>{xml_escape(package_data.read_text("content/examples/teamwork.yaml"))}</course_pack>'
+             "</competency_assessment>"),
         ]

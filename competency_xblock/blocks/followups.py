@@ -28,6 +28,8 @@ class Lesson:
     title: str
     levels: tuple[int, ...]
     url: str
+    dimension: str = ""             # "": the overall level opens it; else this dimension's level
+    children: tuple = ()            # the gate's child usage ids: what "completing the lesson" means
 
 
 def clean_levels(value) -> tuple[tuple[int, ...], list]:
@@ -81,3 +83,9 @@ def join_levels(levels, or_word: str = "or") -> str:
     if len(names) < 2:
         return "".join(names)
     return f"{', '.join(names[:-1])} {or_word} {names[-1]}"
+
+
+def open_dimension_lessons(lessons, dimension_levels: dict) -> list:
+    """The per-dimension lessons (``lesson.dimension`` set) that the learner's dimension levels open."""
+    return [lesson for lesson in lessons
+            if lesson.dimension and dimension_levels.get(lesson.dimension) in lesson.levels]

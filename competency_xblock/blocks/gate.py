@@ -23,12 +23,16 @@ import logging
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from web_fragments.fragment import Fragment
+from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import List, Scope, String
 from xblock.utils.studio_editable import StudioContainerXBlockMixin, StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from .. import package_data
+from ..domain.pack_loader import PackError
+from ..domain.pack_model import localize
+from ..platform import runtimes
 from ..platform.services import RuntimeServicesMixin
 from . import followups, templates
 from .assessment import CompetencyAssessmentBlock
@@ -62,6 +66,24 @@ def _level_choices(_block):
     return [{"display_name": str(level), "value": level} for level in followups.LEVELS]
 
 
+def _dimension_choices(block):
+    """Studio's choices for ``dimension``: the overall level, then the followed assessment's dimensions."""
+    choices = [{"display_name": block.ugettext("The overall level"), "value": ""}]
+    assessment, _problem = block.find_assessment()
+    try:
+        pack = assessment.load_pack() if assessment is not None else None
+    except PackError:
+        pack = None
+    if pack is not None:
+        language = assessment.language(pack)
+        choices += [{"display_name": f"{localize(d.name, language, pack.default_language)} ({d.id})", "value": d.id}
+                    for d in pack.dimensions]
+    if block.dimension and block.dimension not in [choice["value"] for choice in choices]:
+        choices.append({"display_name": block.dimension, "value": block.dimension})  # shown, and reported
+    return choices
+
+
+@XBlock.wants("completion")
 class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin, RuntimeServicesMixin, XBlock):
     """Show the child blocks only to learners whose competency level is one of the chosen levels."""
 
@@ -72,12 +94,17 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
     levels = List(display_name=_("Levels that open it"), default=[1, 2, 3], scope=Scope.settings,
                   list_style="set", list_values_provider=_level_choices,
                   help=_("The learner sees the content at these levels (1 low, 2 medium, 3 high)."))
+    dimension = String(display_name=_("Dimension"), default="", scope=Scope.settings,
+                       values_provider=_dimension_choices,
+                       help=_("Empty: the overall level opens the gate. A dimension id of the assessment's pack "
+                              "(e.g. communication): that dimension's level opens it."))
     locked_message = String(display_name=_("Locked message"), default="", scope=Scope.settings,
                             multiline_editor=True,
                             help=_("Plain text added to the locked panel, e.g. why the lesson is worth unlocking."))
 
     has_children = True
-    editable_fields = ("display_name", "follows", "levels", "locked_message")
+    completion_mode = XBlockCompletionMode.AGGREGATOR   # a container: complete when its children are
+    editable_fields = ("display_name", "follows", "levels", "dimension", "locked_message")
     icon_class = "other"
 
     # ----- helpers -------------------------------------------------------------------------------
@@ -159,21 +186,41 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
                 values=", ".join(repr(entry) for entry in rejected)))
         elif not levels:
             problems.append(self.ugettext("Choose at least one level that opens this gate."))
+        if self.runtime_kind() == runtimes.LIBRARY:
+            problems.append(self.ugettext("A level gate opens lessons in a course; in a content library "
+                                          "there is no learner's level to follow."))
         return problems
+
+    def dimension_problems(self, assessment, value=None) -> list[str]:
+        """What is wrong with the ``dimension`` setting (or ``value``) for ``assessment``'s pack."""
+        dimension = str((self.dimension if value is None else value) or "").strip()
+        if not dimension or assessment is None:
+            return []
+        try:
+            known = [d.id for d in assessment.load_pack().dimensions]
+        except PackError:
+            return []   # the assessment reports its broken pack itself
+        if dimension in known:
+            return []
+        return [self.ugettext('"{dimension}" is not a dimension of the assessment\'s pack; use one of: {known}.'
+                              ).format(dimension=dimension, known=", ".join(known))]
 
     def lesson_for(self, assessment) -> followups.Lesson | None:
         """This gate as a follow-up lesson of ``assessment``; None if it follows another or is misconfigured."""
         followed, problem = self.find_assessment()
         levels, _rejected = followups.clean_levels(self.levels)
-        if problem or self.level_problems() or followed.scope_ids.usage_id != assessment.scope_ids.usage_id:
+        if (problem or self.level_problems() or followed.scope_ids.usage_id != assessment.scope_ids.usage_id
+                or self.dimension_problems(followed)):
             return None
-        return followups.Lesson(title=self.display_name, levels=levels, url=block_url(self, "competency-gate"))
+        return followups.Lesson(title=self.display_name, levels=levels, url=block_url(self, "competency-gate"),
+                                dimension=self.dimension.strip(), children=tuple(self.children))
 
     # ----- Studio --------------------------------------------------------------------------------
 
     def validate_field_data(self, validation, data):
-        _assessment, problem = self.find_assessment(data.follows)
-        for text in ([problem] if problem else []) + self.level_problems(data.levels):
+        assessment, problem = self.find_assessment(data.follows)
+        for text in (([problem] if problem else []) + self.level_problems(data.levels)
+                     + self.dimension_problems(assessment, data.dimension)):
             validation.add(ValidationMessage(ValidationMessage.ERROR, text))
 
     def author_preview_view(self, context):
@@ -182,15 +229,20 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
 
     # ----- views ---------------------------------------------------------------------------------
 
+    @XBlock.supports("multi_device")  # for the mobile apps, as the assessment's (no script at all)
     def student_view(self, context=None):
         return self._render(context, as_staff=self.user_is_staff())
 
     def _render(self, context, as_staff: bool) -> Fragment:
         fragment = Fragment()
         assessment, problem = self.find_assessment()
-        problems = ([problem] if problem else []) + self.level_problems()
+        problems = ([problem] if problem else []) + self.level_problems() + self.dimension_problems(assessment)
         levels, _rejected = followups.clean_levels(self.levels)
-        current_level = assessment.current_level() if assessment is not None else None
+        dimension = self.dimension.strip()
+        current_level = None
+        if assessment is not None and not problems:
+            current_level = (assessment.current_dimension_levels().get(dimension) if dimension
+                             else assessment.current_level())
         if as_staff:
             state = "staff"
         elif problems:
@@ -204,6 +256,7 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
             "levels_text": followups.join_levels(levels, self.ugettext("or")),
             "current_level": current_level,
             "assessment_name": assessment.display_name if assessment is not None else "",
+            "dimension_name": self._dimension_name(assessment, dimension) if dimension else "",
             "assessment_url": block_url(assessment, "competency-assessment") if assessment is not None else "",
             "locked_message": self.locked_message,
             "problems": problems if as_staff else [],
@@ -211,14 +264,36 @@ class CompetencyGateBlock(StudioContainerXBlockMixin, StudioEditableXBlockMixin,
             "children": self._render_children(context, fragment) if state in ("open", "staff") else [],
         }
         fragment.add_content(templates.render("static/html/gate.html", template_context,
-                                              self.runtime.service(self, "i18n")))
+                                              self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/gate.css"))
         return fragment
 
+    def _dimension_name(self, assessment, dimension: str) -> str:
+        """The dimension's name in the assessment's content language (its id when the pack cannot tell)."""
+        try:
+            pack = assessment.load_pack()
+        except PackError:
+            return dimension
+        found = pack.dimension(dimension)
+        return localize(found.name, assessment.language(pack), pack.default_language) if found else dimension
+
     def _render_children(self, context, fragment) -> list[str]:
+        children = list(self.get_children())
+        # As the LMS's vertical does for its own children (xmodule/vertical_block.py): the
+        # children the completion service would mark complete on view get the data attribute
+        # the LMS's script looks for anywhere in the unit. Without it a text lesson inside a
+        # gate could never be completed, and "every opened lesson completed" never happen.
+        completion = self.runtime.service(self, "completion")
+        to_mark, delay = [], None
+        if completion is not None and completion.completion_tracking_enabled():
+            to_mark = completion.blocks_to_mark_complete_on_view(children)
+            delay = completion.get_complete_on_view_delay_ms()
         rendered = []
-        for child in self.get_children():
-            child_fragment = self.runtime.render_child(child, "student_view", context)
+        for child in children:
+            child_context = dict(context or {})
+            if child in to_mark:
+                child_context["wrap_xblock_data"] = {"mark-completed-on-view-after-delay": delay}
+            child_fragment = self.runtime.render_child(child, "student_view", child_context)
             fragment.add_fragment_resources(child_fragment)
             rendered.append(child_fragment.body_html())
         return rendered

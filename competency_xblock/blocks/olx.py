@@ -13,9 +13,10 @@ written::
       <item_overrides>{...}</item_overrides>
     </competency_assessment>
 
-Import also takes these fields as JSON attributes (XBlock's default form). A value of
-the wrong type (``max_attempts="many"``, broken JSON) stops the import with an
-:class:`OlxError` naming the block, the field and the problem; a value of the right
+The course's own pack (``course_pack``, YAML) is a child element holding its text as
+written. Import also takes these fields as JSON attributes (XBlock's default form). A value of
+the wrong type (``max_attempts="many"``, broken JSON) or a course pack that is not valid
+stops the import with an :class:`OlxError` naming the block, the field and the problem; a value of the right
 type but not allowed (C1 >= C2, an unknown pack, a ``javascript:`` link) imports,
 and ``validate()`` reports it.
 """
@@ -28,7 +29,7 @@ from copy import deepcopy
 from lxml import etree
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
-CHILD_ELEMENT_FIELDS = ("follow_up_lessons", "extra_links", "item_overrides")
+CHILD_ELEMENT_FIELDS = ("follow_up_lessons", "dimension_follow_ups", "extra_links", "item_overrides", "course_pack")
 
 
 class OlxError(ValueError):
@@ -80,18 +81,26 @@ class OlxMixin:
                 if field.scope in (Scope.settings, Scope.content) and name not in ("parent", "children")}
 
     @classmethod
+    def check_imported_value(cls, name: str, value, where: str) -> None:
+        """Refuse a value no block may hold (raise OlxError naming ``where``); the block class decides."""
+
+    @classmethod
     def parse_xml(cls, node, runtime, keys):
         node = deepcopy(node)   # the caller's tree stays as it was
         fields = cls._olx_fields()
+        block_name = f'<{node.tag} url_name="{node.get("url_name")}">' if node.get("url_name") else f"<{node.tag}>"
         values = {}
         for child in list(node):
             if isinstance(child.tag, str) and child.tag in CHILD_ELEMENT_FIELDS:
-                where = f"<{node.tag}> element <{child.tag}>"
+                where = f"{block_name} element <{child.tag}>"
                 values[child.tag] = parse_value(fields[child.tag], child.text or "", where)
+                cls.check_imported_value(child.tag, values[child.tag], where)
                 node.remove(child)
         for name, text in list(node.attrib.items()):
             if name in fields:
-                values[name] = parse_value(fields[name], text, f"<{node.tag}> attribute {name}")
+                where = f"{block_name} attribute {name}"
+                values[name] = parse_value(fields[name], text, where)
+                cls.check_imported_value(name, values[name], where)
                 del node.attrib[name]
         block = super().parse_xml(node, runtime, keys)
         for name, value in values.items():
@@ -109,3 +118,8 @@ class OlxMixin:
                 etree.SubElement(node, name).text = _pretty(value)
             else:
                 node.set(name, _compact(value))
+        for name in CHILD_ELEMENT_FIELDS:   # a text kept as written, not an attribute of one long line
+            field = self.fields.get(name)
+            if isinstance(field, String) and name in node.attrib:
+                del node.attrib[name]
+                etree.SubElement(node, name).text = field.read_from(self)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from ..domain import authoring
 from ..domain.charts import bar_chart
 from ..domain.pack_model import Item, Pack, localize
-from ..domain.scoring import Result, lowered_and_raised, weakest_dimensions
+from ..domain.scoring import Result, lowered_and_raised, shown_percent, weakest_dimensions
 from .followups import is_in_page_anchor
+
+RESULT_LABEL_LINE_CHARS = 36  # at 16 px type, 36 characters fit the chart's 360 units; the template never cuts a line
 
 
 def safe_href(url: str) -> str | None:
@@ -54,7 +56,9 @@ def question_context(pack: Pack, items: tuple[Item, ...], language: str, answers
 
 def _chart(dimensions: list[dict]) -> dict:
     rows = [{**d, "value": "–" if d["percent"] is None else f"{d['percent']}%"} for d in dimensions]
-    return bar_chart(rows, [(d["percent"] or 0) / 100 for d in dimensions], label_width=210, value_room=60)
+    # Names above their bars, whole: at 360 px a label beside the bar would be cut or tiny.
+    return bar_chart(rows, [(d["percent"] or 0) / 100 for d in dimensions], label_width=0, value_room=60,
+                     label_line_chars=RESULT_LABEL_LINE_CHARS)
 
 
 def result_context(pack: Pack, result: Result, language: str, follow_ups: list[dict],
@@ -78,7 +82,7 @@ def result_context(pack: Pack, result: Result, language: str, follow_ups: list[d
         "level_name": text(level.name) if level else "",
         "level_description": text(level.description) if level else "",
         "level_needed_in": text(level.needed_in) if level else "",
-        "overall": None if result.overall is None else round(result.overall),
+        "overall": None if result.overall is None else shown_percent(result.overall),
         "borderline": result.borderline,
         "dimensions": dimensions,
         "chart": _chart(dimensions),

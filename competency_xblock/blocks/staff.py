@@ -29,11 +29,12 @@ from webob import Response
 from xblock.core import XBlock, XBlockMixin
 
 from .. import package_data
-from ..domain import cohort, reports, state_layout, statistics
+from ..domain import cohort, growth, reports, state_layout, statistics
 from ..domain.pack_loader import PackError
-from ..platform import cohort_jobs
+from ..domain.pack_model import SCALE_MAX, SCALE_MIN
+from ..platform import cohort_jobs, runtimes
 from ..platform.services import staff_only
-from . import templates
+from . import loop, templates
 
 
 def _shown_time(iso_time: str) -> str:
@@ -67,6 +68,12 @@ class CompetencyStaffMixin(XBlockMixin):
         return cohort.figures(self.cohort_rules(pack), client.iter_all_for_block(self.scope_ids.usage_id))
 
     def _cohort_unavailable(self) -> str:
+        kind = self.runtime_kind()
+        if kind == runtimes.STUDIO_PREVIEW:
+            return self.ugettext("Cohort figures are shown in the LMS, not in Studio's preview.")
+        if kind == runtimes.LIBRARY:
+            return self.ugettext("Cohort figures are shown where the assessment is used in a course, "
+                                 "not in a content library.")
         return self.ugettext("Cohort figures are not available here: this platform does not let the block "
                              "read the learners' saved results.")
 
@@ -80,7 +87,7 @@ class CompetencyStaffMixin(XBlockMixin):
         learner's saved results (seconds in a large course), so the shell's button fetches
         them from ``staff_figures`` only when asked.
         """
-        fragment.add_content(templates.render("static/html/staff.html", {}, self.runtime.service(self, "i18n")))
+        fragment.add_content(templates.render("static/html/staff.html", {}, self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/staff.css"))
 
     def staff_figures_html(self, pack, kept: dict | None) -> str:
@@ -88,12 +95,14 @@ class CompetencyStaffMixin(XBlockMixin):
         if not kept:
             return ""
         rules = self.cohort_rules(pack)
-        context = reports.staff_context(kept["figures"], pack, rules.items, self.language(pack), self.ugettext)
+        context = reports.staff_context(kept["figures"], pack, rules.items, self.language(pack), self.ugettext,
+                                        self.ngettext)
+        context.update(loop.staff_loop_context(kept["figures"], pack, self.language(pack)))
         context.update({"retake_policy": rules.retake_policy, "computed_at": _shown_time(kept["computed_at"]),
                         "job_id": kept["job_id"],
                         "stale": kept["fingerprint"] != rules.fingerprint(),
                         "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
-        return templates.render("static/html/staff_figures.html", context, self.runtime.service(self, "i18n"))
+        return templates.render("static/html/staff_figures.html", context, self.i18n_service())
 
     def _figures_status(self, pack) -> Response:
         """The staff shell's view of the job and the kept figures, as JSON (see ``staff_figures``)."""
@@ -148,8 +157,8 @@ class CompetencyStaffMixin(XBlockMixin):
         if refusal is not None:
             return refusal
         pack = self.load_pack()
-        cohort_jobs.start(self.scope_ids.usage_id, cohort_jobs.job_settings(self.cohort_rules(pack),
-                                                                            self.item_overrides))
+        cohort_jobs.start(self.scope_ids.usage_id, cohort_jobs.job_settings(
+            self.cohort_rules(pack), self.item_overrides, self.course_pack, self.COURSE_PACK_LABEL))
         return self._figures_status(pack)
 
     @XBlock.handler
@@ -175,7 +184,10 @@ class CompetencyStaffMixin(XBlockMixin):
             return _json_response({"error": self.ugettext("No figures yet: press Show the cohort figures first.")},
                                   404)
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(statistics.report_rows(kept["figures"]))
+        figures = kept["figures"]
+        writer = csv.writer(buffer)
+        writer.writerows(statistics.report_rows(figures))
+        writer.writerows(growth.csv_rows(figures["loop"]["growth"], figures["loop"]["self_gaps"]))
         response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
         response.content_disposition = f'attachment; filename="{self.load_pack().id}-statistics.csv"'
         return response
@@ -199,6 +211,7 @@ class CompetencyStaffMixin(XBlockMixin):
             return
         items, language = self.active_items(pack), self.language(pack)
         row = reports.ReportRows(pack, items, language, self.ugettext).row
+        change_columns = loop.report_change_columns(pack, language, self.ugettext)
         retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once per report
         count = 0
         for user_state in user_state_iterator:  # this loop runs for every learner of a course
@@ -208,8 +221,9 @@ class CompetencyStaffMixin(XBlockMixin):
             counted = self.counted_result(records, retake_policy, grading_mode)
             number = next(n for n, record in enumerate(records, start=1) if record is counted)
             raw_score = user_state.state.get("raw_score")
-            yield user_state.username, row(counted, len(records), number,
-                                           raw_score if isinstance(raw_score, dict) else {})
+            learner_row = row(counted, len(records), number, raw_score if isinstance(raw_score, dict) else {})
+            learner_row.update(loop.report_changes(change_columns, records))
+            yield user_state.username, learner_row
             count += 1
             if limit_responses is not None and count >= limit_responses:
                 return
@@ -217,7 +231,16 @@ class CompetencyStaffMixin(XBlockMixin):
     # ----- mobile app ----------------------------------------------------------------------------
 
     def student_view_data(self, context=None) -> dict:
-        """The questions and texts in every pack language, for the mobile app; no answer key."""
+        """
+        What a mobile app needs to show the assessment natively, for every learner alike.
+
+        The LMS's course blocks API gathers this once per course, with no learner bound
+        (``StudentViewTransformer.collect``, lms/djangoapps/course_api/blocks/transformers/student_view.py),
+        and sends it when the app asks for the block type (``student_view_data=competency_assessment``),
+        so it holds no learner's state: the learner's answers and result come from the
+        ``student_view_user_state`` handler it names. Questions, options and scale labels in every
+        pack language; never an option's points. The shape: docs/mobile-data.schema.json.
+        """
         try:
             pack = self.load_pack()
         except PackError:
@@ -232,6 +255,7 @@ class CompetencyStaffMixin(XBlockMixin):
             "dimensions": [{"id": d.id, "name": dict(d.name), "description": dict(d.description)}
                            for d in pack.dimensions],
             "scale": {language: list(labels) for language, labels in pack.scale.items()},
+            "scale_values": list(range(SCALE_MIN, SCALE_MAX + 1)),
             "levels": [{"level": level.level, "name": dict(level.name), "description": dict(level.description)}
                        for level in pack.levels],
             "questions": [{
@@ -240,6 +264,8 @@ class CompetencyStaffMixin(XBlockMixin):
             } for item in self.active_items(pack)],
             "max_attempts": self.max_attempts,
             "grading_mode": self.grading_mode,
+            # handler names: the app calls <LMS>/courses/<course>/xblock/<usage>/handler/<name>
+            "handlers": {"user_state": "student_view_user_state", "save": "save_answers", "submit": "submit"},
         }
 
     @XBlock.handler
@@ -252,6 +278,7 @@ class CompetencyStaffMixin(XBlockMixin):
         return _json_response({
             "answers": self.answers,
             "results": results,
+            "current_level": self.current_level(),  # the counted attempt's level today (as the gates read it)
             "attempts_used": len(self.results),
             "attempts_left": self.attempts_left(),
             "score": self.raw_score or None,

@@ -19,14 +19,16 @@ from xblock.utils.studio_editable import FutureFields, StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from .. import package_data
-from ..domain import authoring, pack_loader
-from ..domain.overrides import normalize_overrides, prompt_key
+from ..domain import authoring, chance, pack_loader
+from ..domain.overrides import OverridesError, apply_overrides, normalize_overrides, prompt_key
 from ..domain.pack_loader import PackError
 from ..domain.pack_model import LEVELS, SITUATIONAL, Pack, localize
 from . import templates
-from .olx import OlxMixin
+from .olx import OlxError, OlxMixin
 
 MAX_EDIT_BYTES = 1024 * 1024
+# The course pack's save request: the YAML (at most MAX_PACK_BYTES, checked by the loader) in a JSON string.
+MAX_COURSE_PACK_REQUEST_BYTES = 2 * pack_loader.MAX_PACK_BYTES
 BLANK_OPTION_POINTS = (3, 2, 1, 0)
 
 
@@ -56,15 +58,22 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
     """Studio editor, save handler and validation for CompetencyAssessmentBlock."""
 
     editable_fields = ("display_name", "pack_id", "content_language", "intro", "max_attempts", "grading_mode",
-                       "weight", "retake_policy", "cut_scores", "self_assessment_weight", "follow_up_lessons",
-                       "extra_links", "item_overrides")
+                       "weight", "retake_policy", "retake_wait_days", "cut_scores", "self_assessment_weight",
+                       "follow_up_lessons", "dimension_follow_ups", "extra_links", "item_overrides")
 
     # ----- packs ---------------------------------------------------------------------------------
 
     def installed_packs(self) -> pack_loader.PackLibrary:
-        return pack_loader.DEFAULT_LIBRARY
+        return self.pack_library()
 
     def _pack_and_issue(self, pack_id) -> tuple[Pack | None, str | None]:
+        """The pack the block would use with ``pack_id`` (the course's own pack first), or why none."""
+        if self.course_pack:
+            try:
+                return pack_loader.parse_pack_cached(self.course_pack, self.COURSE_PACK_LABEL), None
+            except PackError as error:
+                return None, self.ugettext("the course's own pack cannot be used: {issues}").format(
+                    issues="; ".join(str(issue) for issue in error.issues[:3]))
         if not isinstance(pack_id, str) or not pack_id:
             return None, self.ugettext("choose one of the installed packs")
         try:
@@ -99,7 +108,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         for name in ("display_name", "pack_id", "content_language"):
             if isinstance(data.get(name), str):
                 data[name] = data[name].strip()
-        for name in ("follow_up_lessons", "extra_links"):
+        for name in ("follow_up_lessons", "dimension_follow_ups", "extra_links"):
             if name in data:
                 data[name] = _stripped(data[name])
         if "item_overrides" in data:
@@ -155,6 +164,116 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         warnings = [self.problem_text(p) for p in problems if p.severity == authoring.WARNING]
         return _json_response({"result": "success", "warnings": warnings})
 
+    # ----- the chance figure beside the cut scores --------------------------------------------------
+
+    def chance_text(self, settings: dict) -> tuple[str, bool | None]:
+        """The sentence shown beside the cut scores for ``settings`` (cut_scores, self_assessment_weight)."""
+        pack, _ = self._pack_and_issue(self.pack_id)
+        if pack is None or authoring.cut_score_problems(settings.get("cut_scores")):
+            return "", None
+        try:
+            items = apply_overrides(pack, self.item_overrides)
+        except OverridesError:
+            items = pack.items
+        self_weight = settings.get("self_assessment_weight")
+        if self_weight is not None and not (authoring.is_number(self_weight)
+                                            and 0 <= self_weight <= authoring.MAX_SELF_ASSESSMENT_WEIGHT):
+            return "", None
+        figures = authoring.chance_for_settings(settings, pack, items)
+        if figures is None:
+            return "", None
+        text = self.ugettext("Random answering reaches level 2 in {share} % of cases and level 3 in {share3} % "
+                             "(at most 5 % may reach level 2).").format(
+            share=chance.percent(figures.level_2_or_3), share3=chance.percent(figures.level_3))
+        return text, figures.fair
+
+    @XBlock.handler
+    def chance_figure(self, request, suffix=""):
+        """Studio's live figure: how often random answering reaches the levels with the typed cut scores."""
+        if request.method != "POST":
+            return _json_response({"error": self.ugettext("Only POST is allowed.")}, 405)
+        try:
+            data = json.loads((request.body or b"")[:MAX_EDIT_BYTES].decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return _json_response({"error": self.ugettext("The request body is not valid JSON.")}, 400)
+        if not isinstance(data, dict):
+            return _json_response({"error": self.ugettext("The request body must be a JSON object.")}, 400)
+        text, fair = self.chance_text({"cut_scores": data.get("cut_scores", []),
+                                       "self_assessment_weight": data.get("self_assessment_weight")})
+        return _json_response({"text": text, "fair": fair})
+
+    # ----- the course's own pack ------------------------------------------------------------------
+
+    @classmethod
+    def check_imported_value(cls, name: str, value, where: str) -> None:
+        """An imported course pack must be valid, as a saved one is: else the import names the block and the lines."""
+        if name != "course_pack" or not value.strip():
+            return
+        try:
+            pack_loader.parse_pack(value, cls.COURSE_PACK_LABEL)
+        except PackError as error:
+            shown = "; ".join(f"line {issue.line}: {issue.message}" for issue in error.issues[:5])
+            more = f" (and {len(error.issues) - 5} more)" if len(error.issues) > 5 else ""
+            raise OlxError(f"{where}: the course pack is not valid: {shown}{more}") from None
+
+    def course_pack_starts(self) -> list[dict]:
+        """
+        What a course pack may start from: the empty template, or a copy of an installed pack.
+        Sent with the editor only (studio_view), never through a handler a learner could call:
+        a pack's text holds its key.
+        """
+        starts = [{"id": "", "text": pack_loader.TEMPLATE_PATH.read_text(encoding="utf-8")}]
+        library = self.installed_packs()
+        for pack_id in library.pack_ids():
+            try:
+                path = library.path_of(pack_id)
+                if path.stat().st_size <= pack_loader.MAX_PACK_BYTES:
+                    starts.append({"id": pack_id, "text": path.read_text(encoding="utf-8")})
+            except (PackError, OSError, UnicodeDecodeError):
+                continue   # a duplicate or unreadable pack is no start; the pack list says why
+        return starts
+
+    def _course_pack_text(self, request) -> str:
+        """The ``yaml`` of a course-pack save request; raises ValueError with the reason."""
+        if len(request.body or b"") > MAX_COURSE_PACK_REQUEST_BYTES:
+            raise ValueError(self.ugettext("The request is too large."))
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise ValueError(self.ugettext("The request body is not valid JSON.")) from None
+        if not isinstance(data, dict) or not isinstance(data.get("yaml"), str):
+            raise ValueError(self.ugettext('The request must be a JSON object with the pack as text in "yaml".'))
+        return data["yaml"]
+
+    @XBlock.handler
+    def save_course_pack(self, request, suffix=""):
+        """
+        Save the course's own pack (YAML): checked whole by the pack loader, stored only when
+        valid, each problem answered as "line N: message". An empty text removes it, and the
+        block uses the installed pack again.
+        """
+        if request.method != "POST":
+            return _json_response({"error": self.ugettext("Only POST is allowed.")}, 405)
+        try:
+            text = self._course_pack_text(request)
+        except ValueError as error:
+            return _json_response({"error": str(error)}, 400)
+        pack_id = self.pack_id
+        if not text.strip():
+            self.fields["course_pack"].delete_from(self)
+        else:
+            try:
+                pack = pack_loader.parse_pack(text, self.COURSE_PACK_LABEL)
+            except PackError as error:
+                problems = [self.ugettext("line {line}: {message}").format(line=issue.line, message=issue.message)
+                            for issue in error.issues]
+                return _json_response({"error": self.ugettext("The pack was not saved; problems found: {count}.")
+                                       .format(count=len(problems)), "problems": problems}, 400)
+            self.course_pack, pack_id = text, pack.id
+            # Settings made for the former pack (reworded questions, a content language) may not fit this one.
+        warnings = [self.problem_text(problem) for problem in self.settings_problems(self)]
+        return _json_response({"result": "success", "warnings": warnings, "pack_id": pack_id})
+
     # ----- the editor ----------------------------------------------------------------------------
 
     def studio_view(self, context=None):
@@ -164,6 +283,8 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         level_names = {level.level: localize(level.name, language, pack.default_language)
                        for level in pack.levels} if pack else {}
         follow_ups = self.follow_up_lessons if isinstance(self.follow_up_lessons, dict) else {}
+        dimension_choices = [{"id": d.id, "name": localize(d.name, language, pack.default_language)}
+                             for d in pack.dimensions] if pack else []
         context = {
             "block": self,
             "packs": self._pack_choices(),
@@ -172,6 +293,8 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             "cut_scores": self.cut_scores if authoring.cut_score_problems(self.cut_scores) == [] else [],
             "pack_cut_scores": pack.scoring.cut_scores if pack else ("", ""),
             "pack_self_weight": pack.scoring.self_assessment_weight if pack else "",
+            "chance": self.chance_text({"cut_scores": self.cut_scores,
+                                        "self_assessment_weight": self.self_assessment_weight}),
             "grading_modes": self.fields["grading_mode"].values,
             "retake_policies": self.fields["retake_policy"].values,
             "follow_up_levels": [
@@ -179,13 +302,18 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
                  "rows": [render("lesson", lesson) for lesson in self._rows(follow_ups.get(str(level)))]}
                 for level in LEVELS],
             "lesson_template": render("lesson", {}),
+            "dimension_lesson_rows": [render("dimension_lesson", row, dimensions=dimension_choices)
+                                      for row in self._dimension_lesson_rows()],
+            "dimension_lesson_template": render("dimension_lesson", {}, dimensions=dimension_choices),
             "link_rows": [render("link", link) for link in self._rows(self.extra_links)],
             "link_template": render("link", {"levels": list(LEVELS)}),
             "problems": [{"type": m.type, "text": m.text} for m in self.validate().messages],
+            "pack_starts": self.course_pack_starts(),
+            "source_problems": [f"{issue.file}: {issue.message}" for issue in self.installed_packs().problems()],
         }
         if pack:
             context.update(self._question_context(pack, language))
-        fragment = Fragment(templates.render("static/html/studio.html", context, self.runtime.service(self, "i18n")))
+        fragment = Fragment(templates.render("static/html/studio.html", context, self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/studio.css"))
         self.add_javascript_catalog(fragment)
         fragment.add_javascript(package_data.read_text("static/js/studio.js"))
@@ -195,6 +323,13 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         })
         return fragment
 
+    def _dimension_lesson_rows(self) -> list[dict]:
+        """The lessons per dimension as flat editor rows {dimension, level, title, url}."""
+        value = self.dimension_follow_ups if isinstance(self.dimension_follow_ups, dict) else {}
+        return [{"dimension": dimension, "level": level, **lesson}
+                for dimension, by_level in value.items() if isinstance(by_level, dict)
+                for level, lessons in by_level.items() for lesson in self._rows(lessons)]
+
     @staticmethod
     def _rows(value) -> list[dict]:
         return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
@@ -202,7 +337,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
     def _render_part(self, part: str, values: dict, **extra) -> str:
         """One repeatable row of the editor (also rendered blank as the template JS copies)."""
         context = {"row": values, "levels": LEVELS, "point_choices": BLANK_OPTION_POINTS, **extra}
-        return templates.render(f"static/html/studio_{part}.html", context, self.runtime.service(self, "i18n"))
+        return templates.render(f"static/html/studio_{part}.html", context, self.i18n_service())
 
     def _pack_choices(self) -> list[dict]:
         """The installed packs, broken ones not selectable; a missing current pack is kept selected."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from . import chance, pack_rules
 from . import overrides as item_overrides
 from .pack_model import LEVELS, Pack
 
@@ -31,6 +32,7 @@ MAX_NAME_LENGTH = 200
 MAX_INTRO_LENGTH = 5000
 MAX_URL_LENGTH = 2000
 MAX_LINKS = 50
+MAX_WAIT_DAYS = 365
 _CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
@@ -92,6 +94,30 @@ def follow_up_problems(value) -> list[str]:
             url = lesson.get("url")
             if not (is_http_url(url) or is_site_path(url)):
                 problems.append(f"{where}: {url!r} is not an http(s) link or a path on this site (/...)")
+    return problems
+
+
+def dimension_follow_up_problems(value, dimension_ids=None) -> list[str]:
+    """
+    Lessons per dimension and level: {dimension id: {"1"|"2"|"3": [{"title", "url"}]}}.
+    Each dimension must be one of ``dimension_ids`` (when given) and name at least one level.
+    """
+    if not isinstance(value, dict):
+        return ['must be an object of dimension id to {level: [lessons]}']
+    problems = []
+    for dimension, by_level in value.items():
+        if dimension_ids is not None and dimension not in dimension_ids:
+            problems.append(f"{dimension!r} is not a dimension of the pack; known: {', '.join(dimension_ids)}")
+            continue
+        if not isinstance(by_level, dict) or not by_level:
+            problems.append(f"dimension {dimension!r}: choose at least one level (1, 2 or 3) with its lessons")
+            continue
+        if "" in by_level:
+            problems.append(f"dimension {dimension!r}: choose the level (1, 2 or 3) that opens each lesson")
+            by_level = {level: lessons for level, lessons in by_level.items() if level != ""}
+        problems += [f"dimension {dimension!r}, {problem}" for problem in follow_up_problems(by_level)]
+        if not any(isinstance(lessons, list) and lessons for lessons in by_level.values()):
+            problems.append(f"dimension {dimension!r}: give at least one lesson for a level")
     return problems
 
 
@@ -166,6 +192,11 @@ def _simple_problems(settings: Mapping, choices: Mapping[str, tuple]) -> list[Pr
     problems += [Problem("cut_scores", message) for message in cut_score_problems(settings.get("cut_scores"))]
     problems += [Problem("follow_up_lessons", m) for m in follow_up_problems(settings.get("follow_up_lessons"))]
     problems += [Problem("extra_links", m) for m in extra_link_problems(settings.get("extra_links"))]
+    if "retake_wait_days" in settings:
+        wait = settings.get("retake_wait_days")
+        if not isinstance(wait, int) or isinstance(wait, bool) or not 0 <= wait <= MAX_WAIT_DAYS:
+            problems.append(Problem("retake_wait_days", f"must be a whole number of days from 0 (no wait) "
+                                    f"to {MAX_WAIT_DAYS}"))
     return problems
 
 
@@ -175,6 +206,10 @@ def check_settings(settings: Mapping, pack: Pack | None, choices: Mapping[str, t
     ``choices`` maps the fields that take one of a fixed set of values to that set.
     """
     problems = _simple_problems(settings, choices)
+    if "dimension_follow_ups" in settings:
+        dimension_ids = [dimension.id for dimension in pack.dimensions] if pack else None
+        problems += [Problem("dimension_follow_ups", message) for message in
+                     dimension_follow_up_problems(settings["dimension_follow_ups"], dimension_ids)]
     if pack is None:
         return problems
     language = settings.get("content_language")
@@ -188,11 +223,41 @@ def check_settings(settings: Mapping, pack: Pack | None, choices: Mapping[str, t
     problems += [Problem("item_overrides", message) for message in override_problems]
     if not override_problems:
         items = item_overrides.apply_overrides(pack, overrides)
+        minimum = pack.scoring.min_situational_per_dimension
+        for _, dimension_id, count in pack_rules.situational_shortfalls(pack, items):
+            problems.append(Problem("item_overrides", pack_rules.shortfall_message(dimension_id, count, minimum)))
+        problems += chance_problems(settings, pack, items)
         for dimension, count in item_overrides.short_dimensions(pack, items):
             problems.append(Problem(
                 "item_overrides", f"dimension {dimension.id!r} has {count} question(s), fewer than the "
                 f"{pack.scoring.min_items_per_dimension} needed to score it; it will show as not scored", WARNING))
     return problems
+
+
+def chance_for_settings(settings: Mapping, pack: Pack, items) -> chance.ChanceFigures | None:
+    """The chance figures of the settings' cut scores and self-assessment weight (or the pack's)."""
+    cuts = settings.get("cut_scores") or pack.scoring.cut_scores
+    self_weight = settings.get("self_assessment_weight")
+    return chance.pack_chance(pack, cuts, pack.scoring.self_assessment_weight if self_weight is None else self_weight,
+                              items)
+
+
+def chance_problems(settings: Mapping, pack: Pack, items) -> list[Problem]:
+    """Cut scores (own or the pack's) that random answering reaches at level 2 too often."""
+    self_weight = settings.get("self_assessment_weight")
+    if cut_score_problems(settings.get("cut_scores")) or (
+            self_weight is not None and not (is_number(self_weight) and 0 <= self_weight <= MAX_SELF_ASSESSMENT_WEIGHT)):
+        return []   # reported as such
+    figures = chance_for_settings(settings, pack, items)
+    if figures is None or figures.fair:
+        return []
+    if not settings.get("cut_scores"):
+        # The pack's own cuts: when the pack itself breaks the rule (``validate`` refuses it),
+        # the block cannot be blamed for it; only settings that break a fair pack are refused.
+        own = chance.pack_chance(pack)
+        if own is not None and not own.fair:
+            return [Problem("cut_scores", chance.unfair_message(figures) + " (the pack's own cut scores)", WARNING)]
+    return [Problem("cut_scores", chance.unfair_message(figures))]
 
 
 def usable_follow_ups(value, level: int | None) -> list[dict]:
@@ -214,3 +279,15 @@ def usable_extra_links(value, level: int | None) -> list[dict]:
             if isinstance(link, dict) and isinstance(link.get("levels"), list) and level in link["levels"]
             and not _title_problem(link.get("title")) and is_http_url(link.get("url"))
             and link.get("kind", DEFAULT_LINK_KIND) in LINK_KINDS]
+
+
+def usable_dimension_follow_ups(value, dimension_levels) -> dict[str, list[dict]]:
+    """Dimension id -> the lessons its level (of ``dimension_levels``) opens that can be shown."""
+    if not isinstance(value, dict) or not isinstance(dimension_levels, dict):
+        return {}
+    found = {}
+    for dimension, by_level in value.items():
+        lessons = usable_follow_ups(by_level, dimension_levels.get(dimension))
+        if lessons:
+            found[dimension] = lessons
+    return found

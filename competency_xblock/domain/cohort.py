@@ -18,6 +18,12 @@ How:
   sum(w * x) per kind of question), worked out with the same float operations in the
   same order as ``scoring.score``, so the figures agree to the last bit. Anything else
   takes the plain route.
+* The loop figures (``growth.cohort_loop_figures``: growth between a learner's first and
+  latest attempt, the mean self-view gap of the counted attempt) come from the same scored
+  attempts: each gap from the same parts as the dimension's percent (``self_view.gaps``'
+  arithmetic), added up learner by learner in the plain route's order; the changes of
+  learners with two or more attempts are kept (a few numbers each) and handed to
+  ``growth.cohort_growth`` itself, which needs them all for its standard deviation.
 * :class:`Tally` counts, per dimension, how many learners gave each tuple of answers
   (or, on the plain route, of item points), instead of adding pairwise products
   learner by learner. Points are whole numbers, so the sums, squares and cross
@@ -34,7 +40,7 @@ from dataclasses import dataclass
 from itertools import combinations, product
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from . import reports, scoring, state_layout, statistics
+from . import growth, reports, scoring, self_view, state_layout, statistics
 from .overrides import OverridesError, apply_overrides
 from .pack_model import SCALE_MAX, SCALE_MIN, Dimension, Item, Pack
 
@@ -91,6 +97,7 @@ class Scored(NamedTuple):
     percents: list  # dimension percents (None where not scored), in the pack's dimension order
     answers: tuple | None  # every answer, in question order, when all are valid (the usual attempt)
     points: tuple | None  # else the item points in question order, None where unanswered or invalid
+    gaps: list  # self-view gaps (``self_view.gaps``; None without both kinds), in the pack's dimension order
 
 
 def item_point_tables(items: Sequence[Item]) -> list[dict]:
@@ -135,6 +142,7 @@ class AttemptScorer:
         dimension_items = [[index for index, item in enumerate(items) if item.dimension == dimension.id]
                            for dimension in dimensions]
         self.dimension_getters = [_tuple_getter(indices) for indices in dimension_items if indices]
+        self.gap_tables = None
         self.dimension_tables = self._dimension_tables(dimension_items)
 
     def _dimension_tables(self, dimension_items: list[list[int]]) -> list[dict] | None:
@@ -152,9 +160,9 @@ class AttemptScorer:
                 max(sizes, default=0) > DIMENSION_TABLE_LIMIT:
             return None
         weight = self.rules.self_assessment_weight
-        tables = []
+        tables, gap_tables = [], []
         for indices, (_scored, situational, self_rated) in zip(dimension_items, self.groups):
-            table = {}
+            table, gap_table = {}, ({} if situational and self_rated else None)
             places = {index: place for place, index in enumerate(indices)}
             for answers in product(*[list(self.tables[index]) for index in indices]):
                 s = r = None
@@ -168,7 +176,11 @@ class AttemptScorer:
                     return None  # a part without a table: no dimension tables either
                 share = r if s is None else s if r is None else (1 - weight) * s + weight * r
                 table[answers] = None if share is None else 100 * share
+                if gap_table is not None:
+                    gap_table[answers] = 100 * (r - s)  # self_view.gaps: own / own max - situational / its max
             tables.append(table)
+            gap_tables.append(gap_table)
+        self.gap_tables = gap_tables
         return tables
 
     def _group(self, dimension: Dimension, items: Sequence[Item], rules: CohortRules):
@@ -224,15 +236,16 @@ class AttemptScorer:
     def _score_complete(self, values: tuple) -> Scored | None:
         """Every question answered (with values of the right types): ``scoring.score``'s arithmetic; None if one is invalid."""
         if self.dimension_tables is not None:  # the usual pack: a percent per dimension from its table
-            percents = [table.get(getter(values)) for getter, table in zip(self.dimension_getters,
-                                                                           self.dimension_tables)]
+            keys = [getter(values) for getter in self.dimension_getters]
+            percents = [table.get(key) for key, table in zip(keys, self.dimension_tables)]
             if None in percents:  # an answer no option or scale value has
                 return None
+            gaps = [None if table is None else table[key] for key, table in zip(keys, self.gap_tables)]
             overall = sum(map(operator.mul, self.counted_weights, percents)) / self.total_weight
             level = scoring.level_for(overall, self.rules.cut_scores) if self.any_situational else None
-            return Scored(level, overall, percents, values, None)
+            return Scored(level, overall, percents, values, None, gaps)
         weight = self.rules.self_assessment_weight
-        percents = []
+        percents, gaps = [], []
         for scored, situational, self_rated in self.groups:
             # scoring._ratio: sum(w * x) / sum(w * max), over the dimension's items of one kind, in order
             s = r = None
@@ -250,6 +263,7 @@ class AttemptScorer:
                 r /= possible
             share = r if s is None else s if r is None else (1 - weight) * s + weight * r
             percents.append(None if share is None or not scored else 100 * share)
+            gaps.append(100 * (r - s) if s is not None and r is not None else None)  # as self_view.gaps
         counted = [percent for percent in percents if percent is not None]
         overall = level = None
         if counted:
@@ -260,7 +274,7 @@ class AttemptScorer:
                 overall = sum(map(operator.mul, weights, counted)) / sum(weights)
             if self.any_situational:
                 level = scoring.level_for(overall, self.rules.cut_scores)
-        return Scored(level, overall, percents, values, None)
+        return Scored(level, overall, percents, values, None, gaps)
 
     def _score_plainly(self, answers: Mapping) -> Scored:
         """Missing, extra or odd answers: the block's own route (valid answers only, ``scoring.score``)."""
@@ -277,21 +291,34 @@ class AttemptScorer:
                                rules.self_assessment_weight, rules.min_items)
         response = reports.statistics_response(self.items, {"answers": valid})
         points = tuple(response["items"].get(item.id) for item in self.items)
-        return Scored(result.level, result.overall, [d.percent for d in result.dimensions], None, points)
+        gaps = self_view.gaps(result)
+        return Scored(result.level, result.overall, [d.percent for d in result.dimensions], None, points,
+                      [gaps.get(dimension.id) for dimension in rules.pack.dimensions])
 
     def counted(self, records: list) -> Scored:
         """The counted attempt of a learner's kept ``records`` (not empty), rescored."""
-        if len(records) == 1 or self.rules.retake_policy == "latest":
-            answers = records[-1].get("answers")
-            return self.score(answers)
+        return self.learner(records)[0]
+
+    def learner(self, records: list) -> tuple[Scored, Scored | None, Scored | None]:
+        """
+        A learner's kept ``records`` (not empty) rescored: the counted attempt, and for two or more
+        attempts the first and the latest (growth); Nones for one attempt.
+        """
+        if len(records) == 1:
+            return self.score(records[0].get("answers")), None, None
+        if self.rules.retake_policy == "latest":
+            latest = self.score(records[-1].get("answers"))
+            return latest, self.score(records[0].get("answers")), latest
         by_level = self.rules.grading_mode == "level"
-        best = best_key = None
+        best = best_key = first = scored = None
         for record in records:
             scored = self.score(record.get("answers"))
+            if first is None:
+                first = scored
             key = _stored_number(scored.level) if by_level else round(_stored_number(scored.overall), 2)
             if best is None or key > best_key:  # the first of equals, as max() picks
                 best, best_key = scored, key
-        return best
+        return best, first, scored
 
 
 class Tally:
@@ -310,6 +337,8 @@ class Tally:
         self.percent_n = [0] * len(self.dimension_ids)  # per dimension: learners with a percent, and their sum
         self.percent_sum = [0] * len(self.dimension_ids)
         self.all_percents = 0  # learners with a percent in every dimension, not yet in percent_n
+        self.gap_sums = [[0.0, 0] for _ in self.dimension_ids]  # per dimension: sum of gaps, learners with one
+        self.changes: list[dict] = []  # per learner with two or more attempts: growth.learner_changes
         self.item_n = [0] * len(items)
         self.item_sum = [0.0] * len(items)
         dimensions_: dict[str, list[int]] = {}
@@ -322,6 +351,24 @@ class Tally:
         self.answer_patterns: list[dict] = [{} for _ in self.dimensions]  # answer tuple -> learners
         self.point_patterns: list[dict] = [{} for _ in self.dimensions]  # point tuple -> learners
         self.folded: list[dict | None] = [None] * len(self.dimensions)
+
+    def add_learner(self, scored: Scored, first: Scored | None, latest: Scored | None) -> None:
+        """Count one learner: the counted attempt (:meth:`add`), its gaps, and the growth from first to latest."""
+        self.add(scored)
+        for totals, gap in zip(self.gap_sums, scored.gaps):  # self_view.cohort_mean_gaps, learner by learner
+            if gap is not None:
+                totals[0] += gap
+                totals[1] += 1
+        if first is not None:
+            ids = self.dimension_ids
+            self.changes.append(growth.learner_changes(dict(zip(ids, first.percents)),
+                                                       dict(zip(ids, latest.percents))))
+
+    def loop(self) -> dict:
+        """The loop figures ``growth.cohort_loop_figures`` gives for the same learners."""
+        return {"growth": growth.cohort_growth(self.changes, self.dimension_ids),
+                "self_gaps": {dimension: {"mean": total / n if n else None, "n": n}
+                              for dimension, (total, n) in zip(self.dimension_ids, self.gap_sums)}}
 
     def add(self, scored: Scored) -> None:
         """Count one learner's counted attempt (``statistics._add_into``, kept as counts)."""
@@ -430,8 +477,13 @@ def summarize(rules: CohortRules, states: Iterable, progress: Callable[[int], No
     a ``state`` (a learner's stored field values, as the platform's user state client yields
     them). ``progress(learners read)`` is called every :data:`PROGRESS_EVERY` learners.
     """
+    return tally_of(rules, states, progress).summary()
+
+
+def tally_of(rules: CohortRules, states: Iterable, progress: Callable[[int], None] | None = None) -> Tally:
+    """The :class:`Tally` of every learner in ``states`` who submitted (see :func:`summarize`)."""
     scorer, tally = AttemptScorer(rules), Tally(rules.items, rules.pack.dimensions)
-    saved_results, counted, add = state_layout.saved_results, scorer.counted, tally.add
+    saved_results, learner, add = state_layout.saved_results, scorer.learner, tally.add_learner
     read = 0
     for user_state in states:  # this loop runs for every learner of a course
         read += 1
@@ -439,14 +491,20 @@ def summarize(rules: CohortRules, states: Iterable, progress: Callable[[int], No
             progress(read)
         records = saved_results(user_state.state)
         if records:
-            add(counted(records))
+            add(*learner(records))
     if progress is not None:
         progress(read)
-    return tally.summary()
+    return tally
 
 
 def figures(rules: CohortRules, states: Iterable, progress: Callable[[int], None] | None = None) -> dict:
-    """The staff view's figures (``statistics.report``) over ``states`` (see :func:`summarize`)."""
-    items_meta = reports.statistics_items(rules.items)
-    return statistics.report(summarize(rules, states, progress), items_meta,
-                             [dimension.id for dimension in rules.pack.dimensions])
+    """
+    The staff view's figures over ``states`` (see :func:`summarize`): ``statistics.report`` on the
+    dimension score as learners see it (items weighted by the self-assessment weight in force),
+    and under ``loop`` the growth and self-view gaps (``growth.cohort_loop_figures``).
+    """
+    items_meta = reports.statistics_items(rules.items, rules.self_assessment_weight)
+    tally = tally_of(rules, states, progress)
+    report = statistics.report(tally.summary(), items_meta, [dimension.id for dimension in rules.pack.dimensions])
+    report["loop"] = tally.loop()
+    return report

@@ -4,8 +4,16 @@ Load competency packs from YAML, check them, and keep them cached.
 A pack is checked twice: against ``content/schema.json`` (shape and types, with
 jsonschema) and then against the rules a schema cannot express (unique ids, an
 item's dimension exists, every text in every language, cut scores in order).
-Every problem becomes a :class:`PackIssue` naming the file, the line and the field.
+Every problem becomes a :class:`PackIssue` naming the file, the line and the field:
+each problem once, on the line of the key or value it is about, sorted by line.
 
+Pack texts may come from outside (another distribution, an operator's folder, a course
+team typing in Studio), so they are bad input until checked: the text is size-limited,
+loaded with the safe loader, and anchors/aliases are refused while composing, before
+anything is expanded (a "billion laughs" pack costs one parse of its text).
+
+Where packs come from is not this module's business: :class:`PackLibrary` takes a list
+of :class:`PackSource` folders (``platform.pack_sources`` names the installed ones).
 Packs are parsed once per process and again only when their file changes.
 """
 from __future__ import annotations
@@ -14,8 +22,9 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import jsonschema
 import yaml
@@ -28,6 +37,10 @@ from .pack_model import (
 
 CONTENT_DIR = data_path("content")
 SCHEMA_PATH = CONTENT_DIR / "schema.json"
+TEMPLATE_PATH = CONTENT_DIR / "template" / "new_pack.yaml"
+
+# A pack of every language of a large competency stays far below this; a bigger text is refused unread.
+MAX_PACK_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,21 @@ def _line_map(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> d
     return lines
 
 
+def _duplicate_keys(node: yaml.Node, path: tuple = ()):
+    """(path, line) of each key written a second time in its mapping: YAML would silently keep the last."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                yield path + (key,), key_node.start_mark.line + 1
+            seen.add(key)
+            yield from _duplicate_keys(value_node, path + (key,))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value_node in enumerate(node.value):
+            yield from _duplicate_keys(value_node, path + (index,))
+
+
 def _field_name(path: tuple) -> str:
     return ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in path).replace(".[", "[")
 
@@ -86,12 +114,22 @@ class _Checker:
         while probe not in self.lines and probe:
             probe = probe[:-1]
         where = f"{_field_name(path)}: " if path else ""
-        self.issues.append(PackIssue(self.file, self.lines.get(probe, 1), where + message))
+        issue = PackIssue(self.file, self.lines.get(probe, 1), where + message)
+        if issue not in self.issues:   # an item's shape and its type's shape can both report a missing field
+            self.issues.append(issue)
+
+    def sorted_issues(self) -> list[PackIssue]:
+        """The issues by line; those of one line in the order they were found."""
+        return sorted(self.issues, key=lambda issue: issue.line)
+
+
+def _unknown_keys(error: jsonschema.ValidationError) -> list[str]:
+    """The keys an ``additionalProperties: false`` error is about."""
+    known = error.schema.get("properties", {})
+    return [key for key in error.instance if key not in known]
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field")
     if error.validator == "pattern" and "https?" in str(error.validator_value):
         return f"{error.instance!r} is not an http(s) URL"
     if error.validator == "pattern" and "a-z][a-z0-9_]" in str(error.validator_value):
@@ -109,15 +147,29 @@ def _leaf_errors(error: jsonschema.ValidationError):
 
 
 def _check_schema(data, checker: _Checker) -> None:
-    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in _validator().iter_errors(data):
         for leaf in _leaf_errors(error):
-            checker.add(tuple(leaf.absolute_path), _schema_message(leaf))
+            path = tuple(leaf.absolute_path)
+            if leaf.validator == "additionalProperties" and leaf.validator_value is False:
+                allowed = ", ".join(leaf.schema.get("properties", {}))
+                for key in _unknown_keys(leaf):   # on the line of the key itself, not of its mapping
+                    checker.add(path + (key,), f"unknown field; allowed here: {allowed}")
+            else:
+                checker.add(path, _schema_message(leaf))
+
+
+def _check_file_name(data: dict, expected_id: str | None, checker: _Checker) -> None:
+    """A pack in a folder is found by its file name, so ``<id>.yaml`` must name it."""
+    if expected_id is not None and isinstance(data.get("id"), str) and data["id"] != expected_id:
+        checker.add(("id",), f"the id {data['id']!r} differs from the file name {expected_id + '.yaml'!r}; "
+                    f"name the file {data['id'] + '.yaml'!r} or change the id")
 
 
 def _check_texts(node, path: tuple, languages: list, checker: _Checker) -> None:
     """Every localized text names exactly the pack's languages."""
     if isinstance(node, dict):
-        if path and path[-1] in _LOCALIZED_FIELDS:
+        # manager_tips maps a dimension id to its localized tips: {empathy: {pl: [...], en: [...]}}
+        if path and (path[-1] in _LOCALIZED_FIELDS or (len(path) == 2 and path[0] == "manager_tips")):
             for missing in [lang for lang in languages if lang not in node]:
                 checker.add(path, f"missing the {missing!r} text")
             for unknown in sorted(set(node) - set(languages)):
@@ -147,6 +199,13 @@ def _check_rules(data: dict, checker: _Checker) -> None:
         checker.add(("levels",), f"levels must be exactly 1, 2 and 3 once each, got {level_numbers}")
 
     dimension_ids = [dimension["id"] for dimension in data["dimensions"]]
+    for index, dimension in enumerate(data["dimensions"]):
+        own_cuts = dimension.get("cut_scores")
+        if own_cuts and not own_cuts[0] < own_cuts[1]:
+            checker.add(("dimensions", index, "cut_scores"), f"cut scores must rise: C1 < C2, got {own_cuts}")
+    for dimension_id in data.get("manager_tips", {}):
+        if dimension_id not in dimension_ids:
+            checker.add(("manager_tips", dimension_id), f"unknown dimension {dimension_id!r}; known: {dimension_ids}")
     _check_unique(dimension_ids, ("dimensions",), "dimension", checker)
     _check_unique([item["id"] for item in data["items"]], ("items",), "item", checker)
 
@@ -186,11 +245,14 @@ def _build(data: dict, source: str) -> Pack:
         id=data["id"], version=data["version"], languages=tuple(data["languages"]),
         name=data["name"], category=data["category"], definition=data["definition"],
         scoring=ScoringRules(tuple(scoring["cut_scores"]), float(scoring["self_assessment_weight"]),
-                             scoring["min_items_per_dimension"]),
+                             scoring["min_items_per_dimension"],
+                             scoring.get("min_situational_per_dimension", 1)),
         scale=_tuple_map(data["self_assessment_scale"]),
         dimensions=tuple(
             Dimension(id=d["id"], name=d["name"], tips=_tuple_map(d["tips"]),
-                      description=d.get("description", {}), weight=float(d.get("weight", 1)))
+                      description=d.get("description", {}), weight=float(d.get("weight", 1)),
+                      cut_scores=tuple(d["cut_scores"]) if "cut_scores" in d else None,
+                      manager_tips=_tuple_map(data.get("manager_tips", {}).get(d["id"], {})))
             for d in data["dimensions"]),
         levels=tuple(sorted((Level(level=l["level"], name=l["name"], description=l["description"],
                                    needed_in=l["needed_in"]) for l in data["levels"]),
@@ -213,54 +275,171 @@ def build_item(item: dict) -> Item:
     )
 
 
-def parse_pack(text: str, file: str = "<pack>") -> Pack:
-    """Parse and check a pack's YAML text; raise :class:`PackError` listing every problem."""
+class _PackYamlLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+    """PyYAML's safe loader, refusing aliases as it meets them: nothing is ever expanded."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (*name) are not allowed in a pack; write the text out",
+                self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def _read_yaml(text: str, file: str) -> tuple[yaml.Node, object]:
+    """The node tree (for lines) and the data of ``text``; raises PackError for bad YAML."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_PACK_BYTES:
+        raise PackError([PackIssue(file, 1, f"the pack is {size:,} bytes; at most {MAX_PACK_BYTES:,} are allowed")])
+    loader = _PackYamlLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
         raise PackError([PackIssue(file, line, f"invalid YAML: {problem}")]) from None
+    except RecursionError:
+        raise PackError([PackIssue(file, 1, "invalid YAML: nested too deeply")]) from None
+    finally:
+        loader.dispose()
+
+
+def parse_pack(text: str, file: str = "<pack>", expected_id: str | None = None, rules=None) -> Pack:
+    """
+    Parse and check a pack's YAML text; raise :class:`PackError` listing every problem,
+    sorted by line. ``expected_id``: the id the file name gives (packs in folders).
+    ``rules``, when given, is a function of the built pack returning further findings as
+    (path, message), such as ``pack_rules.findings`` (``validate`` applies it).
+    """
+    root, data = _read_yaml(text, file)
     if root is None or not isinstance(data, dict):
         raise PackError([PackIssue(file, 1, "a pack must be a YAML mapping (id, languages, items, ...)")])
     checker = _Checker(file, _line_map(root))
+    for path, line in _duplicate_keys(root):
+        checker.issues.append(PackIssue(file, line, f"{_field_name(path)}: the key is written twice; "
+                                                    "the first value would be lost"))
     _check_schema(data, checker)
-    if not checker.issues:
+    fits_schema = not checker.issues   # the rules read the data, so they need its shape
+    _check_file_name(data, expected_id, checker)
+    if fits_schema:
         _check_rules(data, checker)
     if checker.issues:
-        raise PackError(checker.issues)
-    return _build(data, file)
+        raise PackError(checker.sorted_issues())
+    pack = _build(data, file)
+    for path, message in rules(pack) if rules else ():
+        checker.add(path, message)
+    if checker.issues:
+        raise PackError(checker.sorted_issues())
+    return pack
 
 
-def load_pack_file(path: str | os.PathLike) -> Pack:
-    """Read, parse and check the pack at ``path``."""
+@lru_cache(maxsize=64)
+def _parsed_text(text: str, file: str) -> Pack | PackError:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return parse_pack(text, file)
+    except PackError as error:
+        return error
+
+
+def parse_pack_cached(text: str, file: str = "<pack>") -> Pack:
+    """:func:`parse_pack`, remembered per text: a course's own pack is parsed once per process."""
+    outcome = _parsed_text(text, file)
+    if isinstance(outcome, PackError):
+        raise outcome
+    return outcome
+
+
+def load_pack_file(path: str | os.PathLike, rules=None) -> Pack:
+    """Read, parse and check the pack at ``path``, whose file name must be its id (``rules``: see :func:`parse_pack`)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_PACK_BYTES:
+            raise PackError([PackIssue(str(path), 1, f"the file is {path.stat().st_size:,} bytes; "
+                                                     f"at most {MAX_PACK_BYTES:,} are allowed")])
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PackError([PackIssue(str(path), 1, f"cannot read the file: {error}")]) from None
-    return parse_pack(text, str(path))
+    return parse_pack(text, str(path), expected_id=path.stem, rules=rules)
+
+
+@dataclass(frozen=True)
+class PackSource:
+    """A folder of pack files (``<id>.yaml``) and, for people, where it was named."""
+    label: str
+    folder: Path | None
+    problem: str = ""    # why the source gives no packs (a folder that does not exist, ...)
+
+
+@dataclass(frozen=True)
+class PackEntry:
+    """One pack file of a library: its id, source, path, and the pack or why it cannot be used."""
+    pack_id: str
+    source: PackSource
+    path: Path
+    outcome: Pack | PackError
 
 
 class PackLibrary:
-    """The packs of one folder, each parsed once and again only when its file changes."""
+    """
+    The packs of a list of source folders, each parsed once and again only when its file
+    changes. An id found in two sources is an error, never a silent choice.
+    """
 
-    def __init__(self, directory: str | os.PathLike = CONTENT_DIR):
-        self.directory = Path(directory)
+    def __init__(self, sources: Sequence[PackSource] | str | os.PathLike = CONTENT_DIR):
+        if isinstance(sources, (str, os.PathLike)):
+            sources = [PackSource(f"folder {sources}", Path(sources))]
+        self.sources = tuple(sources)
         self._cache: dict[Path, tuple[tuple[int, int], Pack | PackError]] = {}
         self._lock = threading.Lock()
 
-    def pack_ids(self) -> list[str]:
-        return sorted(path.stem for path in self.directory.glob("*.yaml"))
+    def _files(self) -> dict[str, list[tuple[PackSource, Path]]]:
+        found: dict[str, list[tuple[PackSource, Path]]] = {}
+        for source in self.sources:
+            if source.folder is not None and not source.problem and source.folder.is_dir():
+                for path in sorted(source.folder.glob("*.yaml")):
+                    found.setdefault(path.stem, []).append((source, path))
+        return found
 
-    def get(self, pack_id: str) -> Pack:
-        """Return the pack ``pack_id``; raise :class:`PackError` if it is missing or broken."""
-        if pack_id not in self.pack_ids():
+    def pack_ids(self) -> list[str]:
+        return sorted(self._files())
+
+    def problems(self) -> list[PackIssue]:
+        """What is wrong with the sources themselves: unusable sources and ids found twice."""
+        issues = [PackIssue(source.label, 1, source.problem) for source in self.sources if source.problem]
+        for places in self._files().values():
+            if len(places) > 1:
+                issues.append(_duplicate_issue(places))
+        return issues
+
+    def entries(self) -> list[PackEntry]:
+        """Every pack file of every source, in id order, with its pack or its errors."""
+        return [PackEntry(pack_id, source, path, self._outcome(path))
+                for pack_id, places in sorted(self._files().items()) for source, path in places]
+
+    def path_of(self, pack_id: str) -> Path:
+        """The file of the pack ``pack_id``; raises PackError when it is missing or found twice."""
+        places = self._files().get(pack_id)
+        if not places:
             raise PackError([PackIssue(f"{pack_id}.yaml", 1,
                                        f"no pack {pack_id!r}; installed packs: {', '.join(self.pack_ids())}")])
-        path = self.directory / f"{pack_id}.yaml"
-        stat = path.stat()
+        if len(places) > 1:
+            raise PackError([_duplicate_issue(places)])
+        return places[0][1]
+
+    def get(self, pack_id: str) -> Pack:
+        """Return the pack ``pack_id``; raise :class:`PackError` if it is missing, found twice or broken."""
+        outcome = self._outcome(self.path_of(pack_id))
+        if isinstance(outcome, PackError):
+            raise outcome
+        return outcome
+
+    def _outcome(self, path: Path) -> Pack | PackError:
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return PackError([PackIssue(str(path), 1, f"cannot read the file: {error}")])
         stamp = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             cached = self._cache.get(path)
@@ -269,11 +448,11 @@ class PackLibrary:
                     outcome: Pack | PackError = load_pack_file(path)
                 except PackError as error:
                     outcome = error
-                self._cache[path] = (stamp, outcome)
-                cached = self._cache[path]
-        if isinstance(cached[1], PackError):
-            raise cached[1]
+                self._cache[path] = cached = (stamp, outcome)
         return cached[1]
 
 
-DEFAULT_LIBRARY = PackLibrary()
+def _duplicate_issue(places: list[tuple[PackSource, Path]]) -> PackIssue:
+    where = "; ".join(f"{source.label} ({path})" for source, path in places)
+    return PackIssue(str(places[0][1]), 1, f"the pack id {places[0][1].stem!r} is in {len(places)} places: {where}. "
+                                          "Remove or rename all but one.")

@@ -76,6 +76,10 @@ class Dimension:
     tips: Mapping[str, tuple[str, ...]]
     description: Localized = field(default_factory=dict)
     weight: float = 1.0
+    # Optional: the dimension's own cuts for its level (else the assessment's), and tips
+    # for managers developing this dimension in a team (staff view).
+    cut_scores: tuple[float, float] | None = None
+    manager_tips: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,9 @@ class ScoringRules:
     cut_scores: tuple[float, float]
     self_assessment_weight: float
     min_items_per_dimension: int
+    # Situational questions every dimension keeps (also after Studio overrides), so no
+    # dimension is scored from self-ratings alone.
+    min_situational_per_dimension: int = 1
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,18 @@ Rows follow Open edX's ``generate_report_data`` contract: a flat dict of
 human-readable column names to strings or numbers. The platform merges these dicts
 into its "problem responses" report beside its own ``username``, ``title``,
 ``location``, ``block_key`` and ``state`` columns, so none of those names is used.
+The platform keeps a row's column order only when the row is an ``OrderedDict`` and
+sorts the names of any other mapping (lms/djangoapps/instructor_task/tasks_helper/grades.py),
+so rows are ``OrderedDict``s in the order of ``ReportRows.columns``: level, level name,
+overall, one column per dimension in pack order, grade, attempts, counted attempt,
+submitted at, answers.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import operator
+from collections import OrderedDict
 from typing import Callable, Iterable, Mapping
 
 from . import statistics
@@ -35,9 +41,33 @@ def _identity(text: str) -> str:
 
 # ----- statistics input ----------------------------------------------------------------------
 
-def statistics_items(items: Iterable[Item]) -> dict:
-    """The ``items`` metadata that :mod:`statistics` expects: dimension and maximum points per item."""
-    return {item.id: {"dimension": item.dimension, "max": item.max_points} for item in items}
+def statistics_items(items: Iterable[Item], self_weight: float | None = None) -> dict:
+    """The ``items`` metadata that :mod:`statistics` expects: dimension and maximum points per item.
+
+    With ``self_weight`` (the self-assessment weight in force) each item also gets its
+    ``weight``: the percent points of its dimension's score one point earns, so alpha and
+    the SEM are those of the dimension score as learners see it.
+    """
+    items = tuple(items)
+    meta = {item.id: {"dimension": item.dimension, "max": item.max_points} for item in items}
+    if self_weight is not None:
+        for item_id, weight in dimension_score_weights(items, self_weight).items():
+            meta[item_id]["weight"] = weight
+    return meta
+
+
+def dimension_score_weights(items: Iterable[Item], self_weight: float) -> dict[str, float]:
+    """Percent points of its dimension's score that one point of each item earns (all answered)."""
+    possible: dict[tuple[str, bool], float] = {}
+    for item in items:
+        key = (item.dimension, item.is_situational)
+        possible[key] = possible.get(key, 0.0) + item.weight * item.max_points
+    weights = {}
+    for item in items:
+        both = (item.dimension, not item.is_situational) in possible
+        share = ((1 - self_weight) if item.is_situational else self_weight) if both else 1.0
+        weights[item.id] = 100 * share * item.weight / possible[(item.dimension, item.is_situational)]
+    return weights
 
 
 def items_signature(pack_id: str, items_meta: Mapping) -> str:
@@ -142,6 +172,12 @@ class ReportRows:
         self.grade_column, self.attempts_column, self.counted_column = _("Grade"), _("Attempts"), _("Counted attempt")
         self.submitted_column, self.answers_column = _("Submitted at"), _("Answers")
 
+    @property
+    def columns(self) -> list[str]:
+        """The columns of every row, in their documented order."""
+        return [self.level_column, self.level_name_column, *self.percent_columns, self.grade_column,
+                self.attempts_column, self.counted_column, self.submitted_column, self.answers_column]
+
     def _valid_parts(self, item: Item) -> dict:
         """``item id: text`` for every valid answer to ``item``: its option ids, or the scale's values."""
         values = [option.id for option in item.options] if item.is_situational else range(SCALE_MIN, SCALE_MAX + 1)
@@ -178,7 +214,7 @@ class ReportRows:
         return ANSWER_SEPARATOR.join(parts)
 
     def row(self, record: Mapping | None, attempts: int, attempt_number: int | None = None,
-            grade: Mapping | None = None) -> dict | None:
+            grade: Mapping | None = None) -> OrderedDict | None:
         """As :func:`learner_row`."""
         if not (record.__class__ is dict or isinstance(record, Mapping)) or attempts <= 0:
             return None
@@ -193,7 +229,8 @@ class ReportRows:
         dimension_percents = get("dimensions")
         if dimension_percents.__class__ is not dict:
             dimension_percents = _mapping_or_empty(dimension_percents)
-        row = {self.level_column: level, self.level_name_column: level_name}
+        # An OrderedDict, not a dict: the platform sorts a plain dict's column names (see the module's doc)
+        row = OrderedDict(((self.level_column, level), (self.level_name_column, level_name)))
         row.update(zip(self.percent_columns,
                        self.percents([get("overall"), *map(dimension_percents.get, self.dimension_ids)])))
         row[self.grade_column] = self.grade_text(grade.get("raw_earned"), grade.get("raw_possible")) if grade else ""
@@ -245,7 +282,7 @@ def _keep(kept: dict, pairs) -> None:
 
 def learner_row(pack: Pack, items: Iterable[Item], language: str, record: Mapping | None,
                 attempts: int, attempt_number: int | None = None, grade: Mapping | None = None,
-                gettext: Gettext = _identity) -> dict | None:
+                gettext: Gettext = _identity) -> OrderedDict | None:
     """
     The report row of one learner: the counted attempt's level, overall and dimension
     percents, when it was submitted, the answers, and how many attempts were made.
@@ -257,15 +294,23 @@ def learner_row(pack: Pack, items: Iterable[Item], language: str, record: Mappin
 
 # ----- staff view ----------------------------------------------------------------------------
 
-def warning_texts(codes: Iterable[str], gettext: Gettext = _identity) -> list[str]:
+def _english_ngettext(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+def warning_texts(codes: Iterable[str], gettext: Gettext = _identity,
+                  ngettext: Callable[[str, str, int], str] = _english_ngettext) -> list[str]:
     """The warning codes of :func:`statistics.report` in words."""
     _ = gettext
     words = {
         "no_responses": _("Not enough data: nobody has answered this yet."),
-        "not_enough_data": _("Not enough data: fewer than {count} complete responses.")
-                           .format(count=statistics.MIN_RESPONSES),
+        "not_enough_data": ngettext("Not enough data: fewer than {count} complete response.",
+                                    "Not enough data: fewer than {count} complete responses.",
+                                    statistics.MIN_RESPONSES).format(count=statistics.MIN_RESPONSES),
         "zero_variance": _("Not enough data: every learner scored the same."),
         "invalid_max": _("Not enough data: the question has no points to earn."),
+        "zero_variance_items_left_out": _("Questions every learner scored the same on are left out of "
+                                          "alpha and SEM (as R's psych::alpha does)."),
         "too_easy": _("Too easy: p above {limit:.2f}.").format(limit=statistics.P_MAX),
         "too_hard": _("Too hard: p below {limit:.2f}.").format(limit=statistics.P_MIN),
         "low_discrimination": _("Weak discrimination: r below {limit:.2f}.").format(limit=statistics.R_MIN),
@@ -279,7 +324,8 @@ def _fixed(value, places: int = 2) -> str:
 
 
 def staff_context(report: Mapping, pack: Pack, items: Iterable[Item], language: str,
-                  gettext: Gettext = _identity) -> dict:
+                  gettext: Gettext = _identity,
+                  ngettext: Callable[[str, str, int], str] = _english_ngettext) -> dict:
     """The staff view's figures, formatted: level chart and table, means, item and dimension rows."""
     def text(value):
         return localize(value, language, pack.default_language)
@@ -307,11 +353,11 @@ def staff_context(report: Mapping, pack: Pack, items: Iterable[Item], language: 
         "items": [{"id": row["id"], "dimension": dimension_names.get(row["dimension"], row["dimension"]),
                    "behaviour": text(items[row["id"]].behaviour) if row["id"] in items else "",
                    "responses": row["responses"], "p": _fixed(row["p"]), "r": _fixed(row["item_total_r"]),
-                   "warnings": warning_texts(row["warnings"], gettext)} for row in report["items"]],
+                   "warnings": warning_texts(row["warnings"], gettext, ngettext)} for row in report["items"]],
         "dimensions": [{"name": dimension_names.get(row["id"], row["id"]), "k": row["k"],
                         "responses": row["complete_responses"], "alpha": _fixed(row["alpha"]),
                         "sem": _fixed(row["sem"]), "sem_percent": _fixed(row["sem_percent"], 1),
-                        "warnings": warning_texts(row["warnings"], gettext)} for row in report["dimensions"]],
+                        "warnings": warning_texts(row["warnings"], gettext, ngettext)} for row in report["dimensions"]],
         "thresholds": {"p_min": f"{statistics.P_MIN:.2f}", "p_max": f"{statistics.P_MAX:.2f}",
                        "r_min": f"{statistics.R_MIN:.2f}", "alpha_min": f"{statistics.ALPHA_MIN:.2f}",
                        "min_responses": statistics.MIN_RESPONSES},

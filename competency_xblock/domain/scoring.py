@@ -12,15 +12,24 @@ Pure functions over the pack model; nothing here knows of XBlock. The formulas
   ``a`` is the pack's self-assessment weight; a dimension with one kind only uses it.
 * The overall score is the dimension-weighted mean of dimension scores, in percent.
 * Level 1 below C1, 2 from C1 up to C2, 3 from C2 up: a score at a cut gets the
-  higher level. No level is given without situational answers: self-ratings run
-  high, so a level never rests on them alone.
-* The standard error is that of the mean item score (sample sd / sqrt(n), in
-  percent); a result within one standard error of a cut is borderline.
+  higher level. A score within 10^-LEVEL_DECIMALS of a cut counts as on it, which
+  removes float noise (a score that is 50 in exact arithmetic may add up to
+  49.99999999999999) and nothing else: distinct exact scores lie much further apart.
+  The learner is shown the score cut down (never rounded up) to one decimal, so the
+  figure shown never reaches a cut the score has not. No level is given without
+  situational answers: self-ratings run high, so a level never rests on them alone.
+* The overall score is a weighted mean of the answered items' fractions f_i (points
+  over maximum) with shares v_i summing to 1 (:func:`item_shares`). Its standard
+  error is 100 * s_v * sqrt(sum v_i^2), where s_v^2 is the v-weighted variance of the
+  f_i around the score (with the unbiased correction 1 / (1 - sum v_i^2)); with equal
+  shares that is the familiar sd / sqrt(n). A result within BORDERLINE_Z standard
+  errors of a cut is borderline.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 from typing import Iterable, Mapping
 
 from .pack_model import SCALE_MAX, SCALE_MIN, Dimension, Item
@@ -29,6 +38,11 @@ from .pack_model import SCALE_MAX, SCALE_MIN, Dimension, Item
 # raising it from the upper one.
 LOWERED_BELOW = 0.5
 RAISED_FROM = 0.75
+# Scores closer to a cut than 10^-LEVEL_DECIMALS are on it (float noise; see above).
+LEVEL_DECIMALS = 9
+# A result this many standard errors or closer to a cut is borderline; checked by the
+# simulation in tests/test_borderline_simulation.py (README "Scoring").
+BORDERLINE_Z = 1.0
 
 
 class AnswerError(ValueError):
@@ -103,11 +117,52 @@ def item_points(item: Item, answer: str | int) -> float:
 def level_for(percent: float, cut_scores: tuple[float, float]) -> int:
     """Level 1, 2 or 3 for a score in percent; a score at a cut gets the higher level."""
     low, high = cut_scores
-    if percent >= high:
+    # A score within float noise of C2 reaches it, unless it is exactly C1 of two cuts closer than the noise.
+    if percent >= high or (_at_cut(percent, high) and percent > low):
         return 3
-    if percent >= low:
+    if percent >= low or _at_cut(percent, low):
         return 2
     return 1
+
+
+def _at_cut(percent: float, cut: float) -> bool:
+    """Equal to ``cut`` up to float noise (see LEVEL_DECIMALS)."""
+    return abs(percent - cut) <= 10 ** -LEVEL_DECIMALS
+
+
+def shown_percent(percent: float | None) -> str:
+    """The score as the learner sees it: cut down to one decimal, "64.1", or "50" when whole."""
+    if percent is None:
+        return ""
+    shown = Decimal(repr(round(percent, LEVEL_DECIMALS))).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+    return f"{shown:f}".removesuffix(".0")
+
+
+def item_shares(scored, dimensions, self_weight, min_items: int, number=float) -> dict[str, float]:
+    """The share v_i of the overall score each answered item's fraction carries.
+
+    ``scored`` are objects with ``item_id``, ``dimension``, ``situational``, ``weight``
+    and ``max_points`` (ItemScore or Item-like). The overall score is 100 * sum v_i * f_i,
+    the shares sum to 1 (or the dict is empty when no dimension is scored). ``number``
+    converts the pack's figures: ``float``, or an exact conversion for ``chance``.
+    """
+    by_dimension: dict[str, list] = {}
+    for entry in scored:
+        by_dimension.setdefault(entry.dimension, []).append(entry)
+    counted = [d for d in dimensions if len(by_dimension.get(d.id, ())) >= min_items]
+    total_weight = sum(number(d.weight) for d in counted)
+    a = number(self_weight)
+    shares = {}
+    for dimension in counted:
+        entries = by_dimension[dimension.id]
+        kinds = [[e for e in entries if e.situational], [e for e in entries if not e.situational]]
+        kind_share = (1 - a, a) if all(kinds) else (1, 1)
+        for kind, share in zip(kinds, kind_share):
+            possible = sum(number(e.weight) * number(e.max_points) for e in kind)
+            for e in kind:
+                shares[e.item_id] = (number(dimension.weight) / total_weight * share
+                                     * number(e.weight) * number(e.max_points) / possible) if possible else 0
+    return shares
 
 
 def _ratio(scores: list[ItemScore]) -> float | None:
@@ -130,13 +185,15 @@ def _dimension_score(dimension: Dimension, scores: list[ItemScore], self_weight:
     return DimensionScore(dimension.id, 100 * share, len(scores), situational is None)
 
 
-def _standard_error(scores: list[ItemScore]) -> float | None:
-    if len(scores) < 2:
+def standard_error(scores: list[ItemScore], shares: Mapping[str, float]) -> float | None:
+    """The standard error, in percent, of the weighted score 100 * sum v_i f_i (see above)."""
+    weighted = [(shares[s.item_id], s.fraction) for s in scores if shares.get(s.item_id)]
+    concentration = sum(v * v for v, _ in weighted)   # sum v_i^2: 1/n for equal shares
+    if len(weighted) < 2 or concentration >= 1:
         return None
-    fractions = [score.fraction for score in scores]
-    mean = sum(fractions) / len(fractions)
-    variance = sum((f - mean) ** 2 for f in fractions) / (len(fractions) - 1)
-    return 100 * math.sqrt(variance / len(fractions))
+    mean = sum(v * f for v, f in weighted)
+    variance = sum(v * (f - mean) ** 2 for v, f in weighted) / (1 - concentration)
+    return 100 * math.sqrt(variance * concentration)
 
 
 def score(items: Iterable[Item], dimensions: Iterable[Dimension], answers: Mapping[str, str | int],
@@ -162,8 +219,12 @@ def score(items: Iterable[Item], dimensions: Iterable[Dimension], answers: Mappi
         overall = sum(weights[d.id] * d.percent for d in counted) / total_weight
         if any(s.situational for s in scored):
             level = level_for(overall, cut_scores)
-    error = _standard_error(scored)
-    borderline = bool(level and error is not None and any(abs(overall - cut) <= error for cut in cut_scores))
+    error = None
+    if level:
+        shares = item_shares(scored, dimensions, self_assessment_weight, min_items_per_dimension)
+        error = standard_error(scored, shares)
+    borderline = bool(level and error is not None
+                      and any(abs(overall - cut) <= BORDERLINE_Z * error for cut in cut_scores))
     return Result(overall, level, borderline, error, dimension_scores, tuple(scored))
 
 

@@ -9,9 +9,16 @@ the staff view costs the same for ten learners or ten thousand.
 
 Conventions:
 
-* Variances and covariances are *population* moments (divided by n).
-  Correlations and Cronbach's alpha do not depend on that choice; the SEM
-  does, and uses the population standard deviation of the dimension total.
+* The conventions of R's ``psych::alpha`` (checked against its output in
+  tests/test_psych_reference.py): variances and covariances are *sample*
+  moments (divided by n - 1), so the SEM = sd(score) * sqrt(1 - alpha) uses the
+  sample standard deviation. Alpha, the SEM and the corrected item-total r
+  (psych's ``r.drop``) are those of the dimension score as learners see it:
+  each item's points times its ``weight`` in the ``items`` metadata (its
+  percent points per point; 1 when absent, i.e. the raw sum). An item that
+  everyone answered alike (zero variance) is left out of alpha, the SEM and the
+  other items' rest scores, as psych::alpha drops it; the dimension then carries
+  ``zero_variance_items_left_out``.
 * A learner is *complete* for a dimension when they have a finite number for
   every item that the ``items`` metadata assigns to it. Item-total r, alpha
   and SEM use complete learners only; difficulty ``p`` uses every learner who
@@ -23,7 +30,7 @@ Conventions:
 * A figure that cannot be computed is None and its reason is among the item's
   or dimension's warning codes: ``not_enough_data`` (fewer than MIN_RESPONSES
   responses, or k < 2), ``zero_variance``, ``no_responses``, ``invalid_max``
-  (item max missing or not positive). Quality codes: ``too_easy`` (p > P_MAX),
+  (item max missing or not positive), ``zero_variance_items_left_out``. Quality codes: ``too_easy`` (p > P_MAX),
   ``too_hard`` (p < P_MIN), ``low_discrimination`` (r < R_MIN) and
   ``low_reliability`` (alpha < ALPHA_MIN). :func:`report` never raises on
   missing data, never divides by zero and never returns NaN.
@@ -125,7 +132,8 @@ def report(summary, items, dimensions):
     levels.update(summary.get("levels", {}))
     percents = summary.get("dimension_percents", {})
     blocks = summary.get("dimensions", {})
-    moments = {dim: _moments(blocks.get(dim), ids) for dim, ids in by_dim.items()}
+    weights = {str(item_id): _num(meta.get("weight")) or 1.0 for item_id, meta in items.items()}
+    moments = {dim: _moments(blocks.get(dim), ids, weights) for dim, ids in by_dim.items()}
     result = {
         "learners": summary.get("learners", 0),
         "levels": levels,
@@ -148,9 +156,9 @@ def report(summary, items, dimensions):
         })
     for dim in map(str, dimensions):
         ids = by_dim.get(dim, [])
-        max_total = sum(_num(items[key].get("max")) or 0.0 for key in items if str(key) in ids)
+        max_total = sum((_num(items[key].get("max")) or 0.0) * weights[str(key)] for key in items if str(key) in ids)
         warnings = []
-        alpha, sem = _alpha_sem(moments.get(dim), len(ids), warnings)
+        alpha, sem = _alpha_sem(moments.get(dim), warnings)
         result["dimensions"].append({
             "id": dim, "k": len(ids),
             "complete_responses": blocks.get(dim, {}).get("n", 0),
@@ -270,31 +278,38 @@ def _clean(variance, scale):
     return 0.0 if variance <= _EPS * scale else variance
 
 
-def _moments(block, ids):
+def _moments(block, ids, weights=None):
     """
-    Return n, item variances and a covariance function for one dimension block,
-    or None with fewer than MIN_RESPONSES complete learners.
+    Return n, the varying and the constant items, variances and a covariance function of
+    the weighted points of one dimension block, or None with fewer than MIN_RESPONSES
+    complete learners.
     """
     n = (block or {}).get("n", 0)
     if n < MIN_RESPONSES:
         return None
+    weight = weights or {}
+    u = {i: weight.get(i, 1.0) for i in ids}
     mean = {i: block["sum"].get(i, 0.0) / n for i in ids}
     square = {i: block["sumsq"].get(i, 0.0) / n for i in ids}
     cross = {key: value / n for key, value in block["cross"].items()}
-    variance = {i: _clean(square[i] - mean[i] ** 2, square[i]) for i in ids}
+    sample = n / (n - 1)   # population moments -> sample moments, as R's var() and sd()
+    # Moments of the weighted points u_i * x_i.
+    variance = {i: sample * u[i] ** 2 * _clean(square[i] - mean[i] ** 2, square[i]) for i in ids}
 
     def cov(i, j):
-        return cross.get(_pair(i, j), 0.0) - mean[i] * mean[j]
+        return sample * u[i] * u[j] * (cross.get(_pair(i, j), 0.0) - mean[i] * mean[j])
 
     def group_variance(group):
         # var(sum of group) = sum_i var_i + 2 sum_{i<j} cov_ij
         pairs = list(combinations(group, 2))
         value = sum(variance[i] for i in group) + 2 * sum(cov(i, j) for i, j in pairs)
-        scale = sum(square[i] for i in group) + 2 * sum(abs(cross.get(_pair(i, j), 0.0))
-                                                        for i, j in pairs)
+        scale = sample * (sum(u[i] ** 2 * square[i] for i in group)
+                          + 2 * sum(abs(u[i] * u[j] * cross.get(_pair(i, j), 0.0)) for i, j in pairs))
         return _clean(value, scale)
 
-    return {"n": n, "ids": ids, "variance": variance, "cov": cov, "group_variance": group_variance}
+    varying = [i for i in ids if variance[i] > 0]
+    return {"n": n, "ids": varying, "constant": [i for i in ids if variance[i] == 0],
+            "variance": variance, "cov": cov, "group_variance": group_variance}
 
 
 def _add(warnings, code):
@@ -328,11 +343,12 @@ def _item_total_r(moments, item_id, warnings):
     cov(x_i, rest_i) = sum_{j != i} cov_ij and var(rest_i) is the variance of
     the sum of the other items.
     """
-    if moments is None or len(moments["ids"]) < 2:
+    if moments is None or len(moments["ids"]) + len(moments["constant"]) < 2:
         _add(warnings, "not_enough_data")
         return None
     rest = [j for j in moments["ids"] if j != item_id]
-    var_item, var_rest = moments["variance"][item_id], moments["group_variance"](rest)
+    var_item = moments["variance"][item_id]
+    var_rest = moments["group_variance"](rest) if rest else 0.0
     if var_item == 0 or var_rest == 0:
         _add(warnings, "zero_variance")
         return None
@@ -343,20 +359,27 @@ def _item_total_r(moments, item_id, warnings):
     return r
 
 
-def _alpha_sem(moments, k, warnings):
+def _alpha_sem(moments, warnings):
     """
-    Return Cronbach's alpha and the SEM in points of one dimension, or Nones.
+    Return Cronbach's alpha and the SEM of one dimension's (weighted) score, or Nones.
 
-    alpha = k / (k - 1) * (1 - sum_i var_i / var(total)); SEM = sd(total) * sqrt(1 - alpha).
+    Over the k items that vary: alpha = k / (k - 1) * (1 - sum_i var_i / var(total));
+    SEM = sd(total) * sqrt(1 - alpha), with sample moments.
     """
-    if moments is None or k < 2:
+    if moments is None or len(moments["ids"]) + len(moments["constant"]) < 2:
         _add(warnings, "not_enough_data")
         return None, None
-    var_total = moments["group_variance"](moments["ids"])
+    if moments["constant"] and moments["ids"]:
+        _add(warnings, "zero_variance_items_left_out")
+    k = len(moments["ids"])
+    var_total = moments["group_variance"](moments["ids"]) if k else 0.0
     if var_total == 0:
         _add(warnings, "zero_variance")
         return None, None
-    alpha = k / (k - 1) * (1 - sum(moments["variance"].values()) / var_total)
+    if k < 2:
+        _add(warnings, "not_enough_data")
+        return None, None
+    alpha = k / (k - 1) * (1 - sum(moments["variance"][i] for i in moments["ids"]) / var_total)
     if alpha < ALPHA_MIN:
         _add(warnings, "low_reliability")
     return alpha, math.sqrt(var_total) * math.sqrt(max(0.0, 1 - alpha))

@@ -39,8 +39,8 @@ from django.conf import settings
 from django.core.cache import caches
 
 from ..domain import cohort
-from ..domain.pack_loader import DEFAULT_LIBRARY, PackError
-from . import openedx_platform
+from ..domain.pack_loader import PackError, parse_pack_cached
+from . import openedx_platform, pack_sources
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,15 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def job_settings(rules: cohort.CohortRules, item_overrides) -> dict:
-    """What a worker needs to rebuild ``rules`` (plain JSON for the broker): pack id and the block's settings."""
-    return {"pack_id": rules.pack.id, "item_overrides": item_overrides, "cut_scores": list(rules.cut_scores),
+def job_settings(rules: cohort.CohortRules, item_overrides, course_pack: str = "",
+                 course_pack_label: str = "course pack") -> dict:
+    """
+    What a worker needs to rebuild ``rules`` (plain JSON for the broker): the pack (the course's own
+    pack's text when the block has one, as ``load_pack`` reads it; else the installed pack's id) and
+    the block's settings.
+    """
+    return {"pack_id": rules.pack.id, "course_pack": course_pack or "", "course_pack_label": course_pack_label,
+            "item_overrides": item_overrides, "cut_scores": list(rules.cut_scores),
             "self_assessment_weight": rules.self_assessment_weight, "retake_policy": rules.retake_policy,
             "grading_mode": rules.grading_mode}
 
@@ -146,8 +152,14 @@ def _end(usage_id, job_id: str, state: str, **fields) -> None:
 
 
 def rules_from_settings(job_settings_: dict) -> cohort.CohortRules:
-    """The job's ``CohortRules``, from the pack installed where the worker runs; raises PackError."""
-    pack = DEFAULT_LIBRARY.get(job_settings_["pack_id"])
+    """
+    The job's ``CohortRules``: the course's own pack when the block has one, else the pack installed
+    where the worker runs (``pack_sources``, as the block's ``load_pack``); raises PackError.
+    """
+    if job_settings_.get("course_pack"):
+        pack = parse_pack_cached(job_settings_["course_pack"], job_settings_.get("course_pack_label", "course pack"))
+    else:
+        pack = pack_sources.installed_library().get(job_settings_["pack_id"])
     return cohort.CohortRules.from_settings(
         pack, job_settings_["item_overrides"], tuple(job_settings_["cut_scores"]),
         job_settings_["self_assessment_weight"], job_settings_["retake_policy"], job_settings_["grading_mode"])

@@ -5,7 +5,7 @@ import json
 from webob import Response
 from xblock.core import XBlock, XBlockMixin
 
-from . import openedx_platform
+from . import openedx_platform, runtimes, translations
 
 
 def staff_only(handler):
@@ -30,18 +30,41 @@ class RuntimeServicesMixin(XBlockMixin):
     it, and ``user_state_client``: every learner's saved state of a block.
     """
 
-    # Open edX compiles the block's djangojs catalogue into this global (OEP-58).
+    # Open edX compiles an atlas-pulled djangojs catalogue into this global (OEP-58); the
+    # block's own catalogue scripts (static/js/translations/) define the same one.
     i18n_js_namespace = "CompetencyXBlockI18N"
 
+    def i18n_service(self):
+        """
+        The runtime's ``i18n`` service, or the block's own ``text`` catalogue for the active
+        language when the service holds none of the block's (see ``translations``).
+        """
+        service = self.runtime.service(self, "i18n")
+        if translations.has_block_catalogue(service):
+            return service
+        return translations.python_translation() or service
+
     def add_javascript_catalog(self, fragment) -> None:
-        """Add the platform's compiled JS translations when the runtime offers them (Open edX does)."""
+        """
+        The JavaScript translations for the active language: the platform's compiled catalogue
+        when its i18n service gives a URL (Open edX, for atlas-pulled translations), else the
+        block's own script for the language, inline (no resource URL: it works in every runtime).
+        """
         catalog_url = getattr(self.runtime.service(self, "i18n"), "get_javascript_i18n_catalog_url", None)
         url = catalog_url(self) if catalog_url else None
         if url:
             fragment.add_javascript_url(url)
+            return
+        own = translations.javascript_catalogue()
+        if own:
+            fragment.add_javascript(own)
 
     def ugettext(self, text: str) -> str:
-        return self.runtime.service(self, "i18n").gettext(text)
+        return self.i18n_service().gettext(text)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The form of a counted string for ``count`` (Russian and Latvian have three)."""
+        return self.runtime.service(self, "i18n").ngettext(singular, plural, count)
 
     def user_is_staff(self) -> bool:
         """True for course staff: the ``user`` service's ``edx-platform.user_is_staff``, never a request value."""
@@ -59,7 +82,14 @@ class RuntimeServicesMixin(XBlockMixin):
         and ``state`` (a dict of the learner's field values), as edx-platform's
         ``XBlockUserStateClient`` does. It is the runtime's ``user_state_client`` service
         when it offers one (the workbench demo does: ``workbench_store``); in Open edX,
-        which has no such service, it is the LMS's own client (``openedx_platform``).
+        which has no such service, it is the LMS's own client (``openedx_platform``). None in
+        Studio's preview and in a content library (``runtimes``).
         """
+        if runtimes.runtime_kind(self) != runtimes.LMS:
+            return None  # a Studio preview or a content library: no course learners' results to read
         client = self.runtime.service(self, "user_state_client")
         return client if client is not None else openedx_platform.user_state_client()
+
+    def runtime_kind(self) -> str:
+        """``runtimes.LMS``, ``runtimes.STUDIO_PREVIEW`` or ``runtimes.LIBRARY``."""
+        return runtimes.runtime_kind(self)

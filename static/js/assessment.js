@@ -8,6 +8,9 @@ function CompetencyAssessment(runtime, element, init) {
   const errorBox = root.querySelector(".ca-error");
   const progress = root.querySelector(".ca-progress");
   const gettext = window.CompetencyXBlockI18N?.gettext ?? window.gettext ?? ((text) => text);
+  // The catalogue's own plural rule (Russian and Latvian have three forms); English's without one.
+  const ngettext = window.CompetencyXBlockI18N?.ngettext ?? window.ngettext
+    ?? ((singular, plural, count) => (count === 1 ? singular : plural));
   const FOCUS_RESULT_KEY = "competency-assessment-focus-result";
   const section = root.matches(".competency-assessment") ? root : root.querySelector(".competency-assessment");
   let saveTimer = null;
@@ -52,7 +55,8 @@ function CompetencyAssessment(runtime, element, init) {
   function updateProgress() {
     const total = form.querySelectorAll("fieldset[data-item]").length;
     const done = Object.keys(collectAnswers()).length;
-    progress.textContent = gettext("%(done)s of %(total)s answered")
+    progress.textContent = ngettext("%(done)s of %(total)s question answered",
+                                    "%(done)s of %(total)s questions answered", total)
       .replace("%(done)s", done).replace("%(total)s", total);
   }
 
@@ -70,10 +74,9 @@ function CompetencyAssessment(runtime, element, init) {
   }
 
   function bindRetake() {
-    const retake = resultBox.querySelector(".ca-retake");
-    if (!retake) { return; }
+    // The invitation at the top of the result and the button at its end do the same.
     let fetching = false;  // not disabled while it works: a disabled button would drop the keyboard focus
-    retake.addEventListener("click", async () => {
+    resultBox.querySelectorAll(".ca-retake").forEach((retake) => retake.addEventListener("click", async () => {
       // A result page comes without the questions: fetch them, blank or with the saved draft.
       if (fetching) { return; }
       fetching = true;
@@ -88,7 +91,7 @@ function CompetencyAssessment(runtime, element, init) {
       } finally {
         fetching = false;
       }
-    });
+    }));
   }
 
   async function get(handler) {

@@ -140,7 +140,7 @@ function CompetencyAssessmentStudio(runtime, element, init) {
       if (!type) {
         values[name] = input.value;
       } else if (input.validity.badInput) {
-        problems.push(`${labelOf(input)}: ${gettext("enter a number.")}`);
+        problems.push(`${labelOf(input)}: ` + gettext("enter a number."));  // outside the template literal, where extraction finds it
       } else if (input.value.trim() === "") {
         if (type === "optional-number") defaults.push(name);
         else values[name] = null;          // the server answers why a number is needed
@@ -163,6 +163,18 @@ function CompetencyAssessmentStudio(runtime, element, init) {
       if (rows.length) lessons[list.dataset.level] = rows;
     });
     values.follow_up_lessons = lessons;
+    const dimensionList = form.querySelector('[data-list="dimension-lessons"]');
+    if (dimensionList) {
+      // {dimension: {level: [lessons]}}; a row without a level goes under "" and the server asks for one
+      const byDimension = {};
+      rowsOf(dimensionList).forEach((row) => {
+        const lesson = { title: valueOf(row, "title"), url: valueOf(row, "url") };
+        if (!lesson.title && !lesson.url) return;
+        const levels = (byDimension[valueOf(row, "dimension")] ||= {});
+        (levels[valueOf(row, "level")] ||= []).push(lesson);
+      });
+      values.dimension_follow_ups = byDimension;
+    }
     values.extra_links = rowsOf(form.querySelector('[data-list="links"]')).map((row) => ({
       levels: Array.from(row.querySelectorAll('[data-key="levels"]:checked'), (box) => Number(box.value)),
       kind: valueOf(row, "kind"), title: valueOf(row, "title"), url: valueOf(row, "url"),
@@ -224,6 +236,119 @@ function CompetencyAssessmentStudio(runtime, element, init) {
     showProblems(messages);
     runtime.notify("error", { title: gettext("Unable to update settings"), message: messages.join(" ") });
   }
+
+  // The chance figure beside the cut scores follows what the designer types (the server works it out).
+  const chanceLine = form.querySelector("[data-chance]");
+  const selfWeightInput = form.querySelector('[data-field="self_assessment_weight"]');
+  let chanceTimer = null;
+  let chanceRequest = 0;
+
+  async function updateChance() {
+    const cuts = Array.from(form.querySelectorAll("[data-cut]"));
+    const empty = cuts.every((input) => input.value.trim() === "");
+    if (!chanceLine || cuts.some((input) => input.validity.badInput || (!empty && input.value.trim() === ""))) {
+      if (chanceLine) chanceLine.textContent = "";
+      return;
+    }
+    const weight = selfWeightInput && selfWeightInput.value.trim() !== "" ? Number(selfWeightInput.value) : null;
+    const request = ++chanceRequest;
+    try {
+      const response = await fetch(runtime.handlerUrl(root, "chance_figure"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({
+          cut_scores: empty ? [] : cuts.map((input) => Number(input.value)),
+          self_assessment_weight: weight,
+        }),
+      });
+      const data = await response.json();
+      if (request !== chanceRequest) return;   // a later keystroke has asked again
+      chanceLine.textContent = data.text || "";
+      chanceLine.classList.toggle("ca-studio-chance-unfair", data.fair === false);
+    } catch (error) {
+      if (request === chanceRequest) chanceLine.textContent = "";
+    }
+  }
+
+  form.querySelectorAll("[data-cut], [data-field=\"self_assessment_weight\"]").forEach((input) => {
+    input.addEventListener("input", () => {
+      clearTimeout(chanceTimer);
+      chanceTimer = setTimeout(updateChance, 250);
+    });
+  });
+
+  // The course's own pack: saved on its own, checked whole by the server, problems listed as "line N: message".
+  const packText = form.querySelector("[data-course-pack-text]");
+  const packProblems = form.querySelector("[data-course-pack-problems]");
+  const packStatus = form.querySelector("[data-course-pack-status]");
+
+  function selectLine(number) {
+    const lines = packText.value.split("\n");
+    const start = lines.slice(0, number - 1).reduce((sum, line) => sum + line.length + 1, 0);
+    packText.focus();
+    packText.setSelectionRange(start, start + (lines[number - 1] || "").length);
+  }
+
+  function showPackProblems(problems) {
+    packProblems.replaceChildren();
+    if (problems.length) {
+      const list = document.createElement("ul");
+      problems.forEach((problem) => {
+        const entry = document.createElement("li");
+        const line = /^\D*(\d+)/.exec(problem);
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "ca-course-pack-line";
+        button.textContent = problem;     // the server's text, never parsed as HTML
+        if (line) button.addEventListener("click", () => selectLine(Number(line[1])));
+        entry.appendChild(button);
+        list.appendChild(entry);
+      });
+      packProblems.appendChild(list);
+    }
+    packProblems.hidden = !problems.length;
+    if (problems.length) packProblems.focus();
+  }
+
+  form.querySelector("[data-pack-copy]").addEventListener("click", () => {
+    const chosen = form.querySelector("[data-pack-start]").value;
+    const source = Array.from(form.querySelectorAll("template[data-pack-source]"))
+      .find((template) => template.dataset.packSource === chosen);
+    if (!source) return;
+    if (packText.value.trim() && !window.confirm(gettext("Replace the pack in the box? Unsaved changes are lost."))) return;
+    packText.value = source.content.textContent;   // the pack's text, escaped in the page
+    showPackProblems([]);
+    packStatus.textContent = gettext("Copied. Edit the pack, then check and save it.");
+    packText.focus();
+  });
+
+  form.querySelector("[data-course-pack-save]").addEventListener("click", async () => {
+    packStatus.textContent = gettext("Checking…");
+    let data = {};
+    let ok = false;
+    try {
+      const response = await fetch(runtime.handlerUrl(root, "save_course_pack"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ yaml: packText.value }),
+      });
+      ok = response.ok;
+      data = await response.json().catch(() => ({}));
+    } catch (error) {
+      data = { error: gettext("The pack could not be sent. Check your connection and try again.") };
+    }
+    if (ok) {
+      showPackProblems([]);
+      packStatus.textContent = [packText.value.trim() ? gettext("The pack is valid and saved.")
+        : gettext("The course pack is removed; the installed pack is used.")].concat(data.warnings || []).join(" ");
+      runtime.notify("save", { state: "end" });
+      return;
+    }
+    packStatus.textContent = data.error || gettext("The pack could not be saved.");
+    showPackProblems(data.problems || []);
+  });
 
   root.querySelector(".save-button").addEventListener("click", (event) => {
     event.preventDefault();

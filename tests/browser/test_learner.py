@@ -29,11 +29,16 @@ def unit_path(scenarios):
     return scenarios[UNIT_SCENARIO]
 
 
-def unit_gates() -> list[tuple[str, set[int]]]:
-    """(title, levels that open it) of each gate in the unit scenario, in page order, from its XML."""
+def unit_gates(dimension: bool | None = None) -> list[tuple[str, set[int]]]:
+    """
+    (title, levels that open it) of each gate in the unit scenario, in page order, from its XML;
+    ``dimension``: True for only the gates that follow a dimension's level, False for the others.
+    (The answer sets put every dimension at the overall level, so both kinds follow that level.)
+    """
     root = ET.parse(UNIT_XML).getroot()
     return [(gate.get("display_name"), set(json.loads(gate.get("levels", "[1, 2, 3]"))))
-            for gate in root.iter("competency_gate")]
+            for gate in root.iter("competency_gate")
+            if dimension is None or bool(gate.get("dimension")) == dimension]
 
 
 def gate_states(page) -> list[str]:
@@ -96,8 +101,10 @@ def test_a_learner_reaches_each_level_sees_what_it_means_and_the_lessons_for_it(
                        result.locator(".ca-profile tbody td").all_inner_texts()))
     assert set(profile) == {dimension.name["en"] for dimension in pack.dimensions}
 
-    opened = [title for title, levels in unit_gates() if level in levels]
+    opened = [title for title, levels in unit_gates(dimension=False) if level in levels]
     assert result.locator(".ca-follow-ups a").all_inner_texts() == opened
+    areas = [title for title, levels in unit_gates(dimension=True) if level in levels]
+    assert result.locator(".ca-area-lessons a").all_inner_texts() == areas
     # The submit reloads a page with gates, so they follow the new level at once,
     # and the learner is brought back to the result.
     assert page.evaluate("() => document.activeElement.classList.contains('ca-result')")
@@ -120,7 +127,7 @@ def test_a_learner_who_leaves_half_way_finds_the_answers_kept(page, assessment_p
     assert assessment.checked() == {item: str(value) for item, value in first_half.items()}
     assert assessment.form.is_visible()
     total = len(assessment.item_ids())
-    assert assessment.root.locator(".ca-progress").inner_text() == f"{len(first_half)} of {total} answered"
+    assert assessment.root.locator(".ca-progress").inner_text() == f"{len(first_half)} of {total} questions answered"
 
     rest = {item: value for item, value in answers.items() if item not in first_half}
     assessment.click_answers(rest)
@@ -137,7 +144,7 @@ def test_submitting_with_questions_left_says_how_many(page, assessment_path, stu
     assessment.form.locator("button.ca-submit").click()
     error = assessment.root.locator(".ca-error")
     error.wait_for(state="visible")
-    assert f"({len(answers) - len(some)} left)" in error.inner_text()
+    assert f"({len(answers) - len(some)} questions left)" in error.inner_text()
     assert error.get_attribute("role") == "alert"
     assert assessment.result.locator(".ca-result-body").count() == 0
 
