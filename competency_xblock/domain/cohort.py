@@ -22,8 +22,8 @@ How:
   latest attempt, the mean self-view gap of the counted attempt) come from the same scored
   attempts: each gap from the same parts as the dimension's percent (``self_view.gaps``'
   arithmetic), added up learner by learner in the plain route's order; the changes of
-  learners with two or more attempts are kept (a few numbers each) and handed to
-  ``growth.cohort_growth`` itself, which needs them all for its standard deviation.
+  learners with two or more attempts are kept (8 bytes per dimension each) and handed to
+  ``growth.mean_with_interval`` itself, which needs them all for its standard deviation.
 * :class:`Tally` counts, per dimension, how many learners gave each tuple of answers
   (or, on the plain route, of item points), instead of adding pairwise products
   learner by learner. Points are whole numbers, so the sums, squares and cross
@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+from array import array
 from dataclasses import dataclass
 from itertools import combinations, product
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
@@ -337,8 +338,12 @@ class Tally:
         self.percent_n = [0] * len(self.dimension_ids)  # per dimension: learners with a percent, and their sum
         self.percent_sum = [0] * len(self.dimension_ids)
         self.all_percents = 0  # learners with a percent in every dimension, not yet in percent_n
-        self.gap_sums = [[0.0, 0] for _ in self.dimension_ids]  # per dimension: sum of gaps, learners with one
-        self.changes: list[dict] = []  # per learner with two or more attempts: growth.learner_changes
+        # Self-view gaps as self_view.cohort_mean_gaps adds them (from 0.0, learner by learner): per dimension
+        # their sum and the learners with one, besides those with a gap in every dimension (all_gaps)
+        self.gap_sum, self.gap_n, self.all_gaps = [0.0] * len(self.dimension_ids), [0] * len(self.dimension_ids), 0
+        # Growth: per dimension, the changes (latest minus first) of learners with two or more attempts,
+        # in learner order, as growth.cohort_growth collects them; 8 bytes each
+        self.changes = [array("d") for _ in self.dimension_ids]
         self.item_n = [0] * len(items)
         self.item_sum = [0.0] * len(items)
         dimensions_: dict[str, list[int]] = {}
@@ -352,23 +357,19 @@ class Tally:
         self.point_patterns: list[dict] = [{} for _ in self.dimensions]  # point tuple -> learners
         self.folded: list[dict | None] = [None] * len(self.dimensions)
 
-    def add_learner(self, scored: Scored, first: Scored | None, latest: Scored | None) -> None:
-        """Count one learner: the counted attempt (:meth:`add`), its gaps, and the growth from first to latest."""
-        self.add(scored)
-        for totals, gap in zip(self.gap_sums, scored.gaps):  # self_view.cohort_mean_gaps, learner by learner
-            if gap is not None:
-                totals[0] += gap
-                totals[1] += 1
-        if first is not None:
-            ids = self.dimension_ids
-            self.changes.append(growth.learner_changes(dict(zip(ids, first.percents)),
-                                                       dict(zip(ids, latest.percents))))
+    def add_growth(self, first: Scored, latest: Scored) -> None:
+        """The changes of a learner with two or more attempts (``growth.learner_changes``: None where either has no score)."""
+        for changes, before, now in zip(self.changes, first.percents, latest.percents):
+            if before is not None and now is not None:
+                changes.append(now - before)
 
     def loop(self) -> dict:
         """The loop figures ``growth.cohort_loop_figures`` gives for the same learners."""
-        return {"growth": growth.cohort_growth(self.changes, self.dimension_ids),
-                "self_gaps": {dimension: {"mean": total / n if n else None, "n": n}
-                              for dimension, (total, n) in zip(self.dimension_ids, self.gap_sums)}}
+        gaps = {dimension: {"mean": total / (n + self.all_gaps) if n + self.all_gaps else None, "n": n + self.all_gaps}
+                for dimension, total, n in zip(self.dimension_ids, self.gap_sum, self.gap_n)}
+        return {"growth": {dimension: growth.mean_with_interval(list(changes))
+                           for dimension, changes in zip(self.dimension_ids, self.changes)},
+                "self_gaps": gaps}
 
     def add(self, scored: Scored) -> None:
         """Count one learner's counted attempt (``statistics._add_into``, kept as counts)."""
@@ -388,6 +389,15 @@ class Tally:
                 if value is not None:
                     self.percent_n[number] += 1
                     self.percent_sum[number] = self.percent_sum[number] + value
+        gaps = scored.gaps
+        if None not in gaps:  # every dimension has both kinds of question answered
+            self.gap_sum = list(map(operator.add, self.gap_sum, gaps))
+            self.all_gaps += 1
+        else:
+            for number, gap in enumerate(gaps):
+                if gap is not None:
+                    self.gap_n[number] += 1
+                    self.gap_sum[number] += gap
         answers = scored.answers
         if answers is not None:  # every question answered validly: each dimension's answers are counted
             for getter, table in zip(self.getters, self.answer_patterns):
@@ -483,7 +493,8 @@ def summarize(rules: CohortRules, states: Iterable, progress: Callable[[int], No
 def tally_of(rules: CohortRules, states: Iterable, progress: Callable[[int], None] | None = None) -> Tally:
     """The :class:`Tally` of every learner in ``states`` who submitted (see :func:`summarize`)."""
     scorer, tally = AttemptScorer(rules), Tally(rules.items, rules.pack.dimensions)
-    saved_results, learner, add = state_layout.saved_results, scorer.learner, tally.add_learner
+    saved_results, score, learner = state_layout.saved_results, scorer.score, scorer.learner
+    add, add_growth = tally.add, tally.add_growth
     read = 0
     for user_state in states:  # this loop runs for every learner of a course
         read += 1
@@ -491,7 +502,12 @@ def tally_of(rules: CohortRules, states: Iterable, progress: Callable[[int], Non
             progress(read)
         records = saved_results(user_state.state)
         if records:
-            add(*learner(records))
+            if len(records) == 1:
+                add(score(records[0].get("answers")))
+            else:
+                counted, first, latest = learner(records)
+                add(counted)
+                add_growth(first, latest)
     if progress is not None:
         progress(read)
     return tally
