@@ -69,3 +69,13 @@ def test_shipped_pack_has_no_length_cue(capsys):
         assert cue.longest_share - cue.chance_share <= Fraction(3, 100), cue
     assert main(["validate", str(CONTENT_DIR / "customer_service.yaml")]) == 0
     assert "warning" not in capsys.readouterr().out
+
+
+def test_the_worked_example_has_no_length_cue_either(capsys):
+    """The teamwork example in the pack guide is what authors copy: it must pass the check it teaches."""
+    path = CONTENT_DIR / "examples" / "teamwork.yaml"
+    pack = load_pack_file(path)
+    assert cue_warnings(pack) == []
+    assert all(cue.best_is_longest * 3 <= cue.items for cue in length_cues(pack))
+    assert main(["validate", str(path)]) == 0
+    assert "warning" not in capsys.readouterr().out
