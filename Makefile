@@ -37,7 +37,8 @@ test: venv  ## every test (the browser tests need Debian's chromium: apt-get ins
 	$(PY) -m pytest
 
 # The unit and handler tests (no browser, wheel or load test) on the platform's own pins of
-# XBlock, opaque-keys, web-fragments and Django (requirements/platform.txt), in their own venv.
+# XBlock, opaque-keys, web-fragments, Django, Celery and edx-django-utils (requirements/platform.txt),
+# in their own venv.
 PLATFORM_VENV := .venv-platform
 PLATFORM_INSTALLED := $(PLATFORM_VENV)/.installed
 $(PLATFORM_INSTALLED): requirements/platform.txt setup.py
@@ -48,7 +49,7 @@ $(PLATFORM_INSTALLED): requirements/platform.txt setup.py
 	touch $@
 
 test-platform: $(PLATFORM_INSTALLED)  ## unit and handler tests on Open edX's pinned XBlock, opaque-keys, web-fragments, Django
-	$(PLATFORM_VENV)/bin/python -c "import importlib.metadata as m; print('platform stack:', *(f'{p}=={m.version(p)}' for p in ('XBlock', 'edx-opaque-keys', 'web-fragments', 'Django')))"
+	$(PLATFORM_VENV)/bin/python -c "import importlib.metadata as m; print('platform stack:', *(f'{p}=={m.version(p)}' for p in ('XBlock', 'edx-opaque-keys', 'web-fragments', 'Django', 'celery', 'edx-django-utils')))"
 	$(PLATFORM_VENV)/bin/python -m pytest -p no:cacheprovider --ignore=tests/browser --ignore=tests/test_wheel.py \
 		--ignore=tests/test_load.py --ignore=tests/test_benchmarks_smoke.py
 

@@ -47,11 +47,20 @@ setup(
         "Django>=5.2,<6",
         "PyYAML>=6.0",
         "jsonschema>=4.18",
+        "celery>=5.2",  # the cohort figures' task; Open edX runs Celery
     ],
     entry_points={
         "xblock.v1": [
             "competency_assessment = competency_xblock:CompetencyAssessmentBlock",
             "competency_gate = competency_xblock:CompetencyGateBlock",
+        ],
+        # Open edX installs the package's Django app, so its Celery workers find the cohort job
+        # (competency_xblock/platform/apps.py says how).
+        "lms.djangoapp": [
+            "competency_xblock = competency_xblock.platform.apps:CompetencyXBlockConfig",
+        ],
+        "cms.djangoapp": [
+            "competency_xblock = competency_xblock.platform.apps:CompetencyXBlockConfig",
         ],
         "console_scripts": [
             "competency-xblock = competency_xblock.cli:main",

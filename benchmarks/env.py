@@ -69,12 +69,20 @@ class Driver:
     def block(self, usage_id):
         return self.runtime.get_block(usage_id)
 
+    def begin_request(self) -> None:
+        """Start a request: a runtime with a per-request store (``lms_store``) forgets what it read."""
+        begin = getattr(self.runtime, "begin_request", None)
+        if begin is not None:
+            begin()
+
     def render(self, usage_id, view: str = "student_view"):
         """Load the block afresh (as each request does) and render ``view``; return the fragment."""
+        self.begin_request()
         return self.runtime.render(self.runtime.get_block(usage_id), view)
 
     def post(self, usage_id, handler: str, body: bytes):
         """Load the block afresh and POST ``body`` to ``handler``; return the webob response."""
         request = webob.Request.blank("/", method="POST", body=body)
         request.content_type = "application/json"
+        self.begin_request()
         return self.runtime.handle(self.runtime.get_block(usage_id), handler, request)

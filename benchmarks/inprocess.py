@@ -120,8 +120,20 @@ def _compare(section: str, measure: str, ours, peer, target: float = 1.0) -> Fin
                    ratio.value <= target)
 
 
-def render_and_submit(rounds: int = 200, warmup: int = 10, with_poll: bool | None = None) -> list[Finding]:
-    """Items 1 and 2."""
+def render_and_submit(rounds: int = 200, warmup: int = 10, with_poll: bool | None = None,
+                      store: str = "workbench") -> list[Finding]:
+    """
+    Items 1 and 2 on the workbench's store; with ``store="lms"``, item 7's render and submit on the
+    LMS-shaped store (``lms_store``), its sections named so.
+    """
+    if store == "lms":
+        from . import lms_store  # pylint: disable=import-outside-toplevel
+        with lms_store.installed():
+            return _render_and_submit(rounds, warmup, with_poll, "7 LMS-shaped store: ")
+    return _render_and_submit(rounds, warmup, with_poll, "")
+
+
+def _render_and_submit(rounds: int, warmup: int, with_poll: bool | None, prefix: str) -> list[Finding]:
     stage = Stage(with_poll)
     render_cases = {"ours form": stage.render_ours_form, "ours result": stage.render_ours_result}
     submit_cases = {"ours": stage.submit_ours}
@@ -130,13 +142,14 @@ def render_and_submit(rounds: int = 200, warmup: int = 10, with_poll: bool | Non
         submit_cases.update({"poll vote": stage.vote_poll, "poll click": stage.vote_and_results_poll})
     render = interleaved(render_cases, rounds, warmup)
     submit = interleaved(submit_cases, rounds, warmup, check=_check)
+    render_section, submit_section = (f"{prefix}render", f"{prefix}submit") if prefix else ("1 render", "2 submit")
     return [
-        _compare("1 render", "student_view, not answered yet: our 36 questions vs poll's 5 answers",
+        _compare(render_section, "student_view, not answered yet: our 36 questions vs poll's 5 answers",
                  render["ours form"], render.get("poll form")),
-        _compare("1 render", "student_view, answered: our result page vs poll's tally",
+        _compare(render_section, "student_view, answered: our result page vs poll's tally",
                  render["ours result"], render.get("poll result")),
-        _compare("2 submit", "our submit (36 answers: check, score, save, publish, result page) vs poll's vote",
+        _compare(submit_section, "our submit (36 answers: check, score, save, publish, result page) vs poll's vote",
                  submit["ours"], submit.get("poll vote")),
-        _compare("2 submit", "one click on Submit: our submit vs poll's vote + the get_results its JS then calls",
+        _compare(submit_section, "one click on Submit: our submit vs poll's vote + the get_results its JS then calls",
                  submit["ours"], submit.get("poll click")),
     ]

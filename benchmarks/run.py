@@ -87,6 +87,10 @@ def run_items(selected: set[str], quick: bool) -> tuple[list[Finding], list[str]
         ("6", "reports", lambda: report_rows.report_rows(
             **({"count": 500, "pool_size": 10, "repetitions": 1} if quick else {}))),
         ("4", "HTTP", lambda: http_latency.http_latency(**({"rounds": 1} if quick else {}))),
+        ("7", "LMS-shaped store: render and submit", lambda: inprocess.render_and_submit(
+            store="lms", **({"rounds": 3, "warmup": 1} if quick else {}))),
+        ("7", "LMS-shaped store: HTTP", lambda: http_latency.http_latency(
+            store="lms", **({"rounds": 1} if quick else {}))),
     ]
     findings, failures = [], []
     for key, name, benchmark in plan:
@@ -101,7 +105,7 @@ def run_items(selected: set[str], quick: bool) -> tuple[list[Finding], list[str]
             findings.append(Finding(key, name, "FAILED to run", "", "", "", None,
                                     notes=[traceback.format_exc(limit=3)]))
         print(f"  {name}: {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
-    order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
+    order = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7}
     findings.sort(key=lambda finding: order.get(finding.section.split()[0], 9))
     return findings, failures
 
@@ -157,6 +161,13 @@ def profiles(quick: bool) -> list[str]:
     lines.append(f"| generate_report_data, {count:,} states | 0 | {found.seconds * 1e3:.0f} (all rows) | "
                  f"{found.shares_text()} |")
     trees.append((f"generate_report_data over {count:,} states", found.tree))
+    from .report_rows import StoredStates  # pylint: disable=import-outside-toplevel
+    block.runtime._services["user_state_client"] = StoredStates(pool, count)  # pylint: disable=protected-access
+    pack = block.load_pack()
+    found = profile(lambda: lambda: block.cohort_report(pack), 1)
+    lines.append(f"| the cohort figures, {count:,} stored states decoded as read | 0 | {found.seconds * 1e3:.0f} "
+                 f"(all learners) | {found.shares_text()} |")
+    trees.append((f"the cohort figures over {count:,} stored states", found.tree))
     for name, tree in trees:
         lines += ["", f"<details><summary>pyinstrument call tree: {name}</summary>", "", "```", tree.strip(), "```",
                   "", "</details>"]
@@ -203,7 +214,7 @@ def results_markdown(findings: list[Finding], profile_lines: list[str], started:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="tiny repetition counts (to see that all run)")
-    parser.add_argument("--only", default="1,2,3,4,5,6", help="comma-separated items (default: all)")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="comma-separated items (default: all)")
     parser.add_argument("--no-profiles", action="store_true", help="skip the pyinstrument section")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"where to write (default {RESULTS})")
     parser.add_argument("--no-write", action="store_true", help="print only")

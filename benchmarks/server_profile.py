@@ -18,7 +18,8 @@ import sys
 
 
 def main(repetitions: int = 20) -> int:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
+    # the server's settings: bench_settings, or bench_settings_lms for the LMS-shaped store (item 7)
+    os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("BENCH_SETTINGS", "benchmarks.bench_settings")
     from .env import Driver, setup_django  # pylint: disable=import-outside-toplevel
     setup_django()
     from django.db import connection  # pylint: disable=import-outside-toplevel

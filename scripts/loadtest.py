@@ -234,9 +234,19 @@ class Load:
 
 
 def staff_aggregates(base_url: str, scenario_path: str, usage_id: str) -> dict:
-    """Learners and level counts as the staff CSV gives them."""
+    """Learners and level counts as the staff CSV gives them, once staff have pressed the button (the figures job)."""
     with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT) as client:
         client.get(scenario_path, params={"student": STAFF}).raise_for_status()
+        headers = {"X-CSRFToken": client.cookies.get("csrftoken", ""), "Content-Type": "application/json"}
+        started = client.post(f"/handler/{usage_id}/staff_figures/", params={"student": STAFF}, content=b"{}",
+                              headers=headers)
+        started.raise_for_status()
+        state, deadline = started.json()["state"], time.monotonic() + REQUEST_TIMEOUT
+        while state in ("queued", "running") and time.monotonic() < deadline:  # a worker runs it (eager: done)
+            time.sleep(0.2)
+            state = client.get(f"/handler/{usage_id}/staff_figures_status/", params={"student": STAFF}).json()["state"]
+        if state != "done":
+            raise RuntimeError(f"the cohort figures job ended {state!r}")
         response = client.get(f"/handler/{usage_id}/staff_statistics_csv/", params={"student": STAFF})
         response.raise_for_status()
     rows = list(csv.reader(io.StringIO(response.text)))

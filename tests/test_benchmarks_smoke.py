@@ -94,9 +94,42 @@ def test_client_weight_reads_polls_script_urls_from_its_package(db):
 
 def test_report_rows_run(db):
     found = report_rows.report_rows(count=30, pool_size=3, repetitions=1)
-    assert [finding.section for finding in found] == ["6 reports"] * 3
-    assert "30 learner states" in found[0].measure
-    assert "cohort figures over 6 learner states" in found[2].measure and found[2].met is None
+    assert [finding.section for finding in found] == ["6 reports"] * 4
+    assert "cohort figures over 30 stored learner states" in found[0].measure and "floor" in found[0].peer
+    assert "generate_report_data over 30" in found[1].measure and found[1].figure.startswith("ratio ")
+    assert "job" in found[3].measure and "30 counted" in found[3].ours and found[3].met is None
+
+
+def test_the_floor_decodes_what_the_passes_read(db):
+    block, pool = report_rows.our_pool(3)
+    client = report_rows.StoredStates(pool, 7)
+    states = list(client.iter_all_for_block())
+    assert [state.state for state in states] == [pool[number % 3] for number in range(7)]
+    assert len({state.username for state in states}) == 7
+    times = report_rows.floor_and_passes(block, pool, 7, rounds=2)
+    assert {name: len(rounds) for name, rounds in times.items()} == {"floor": 2, "figures": 2, "rows": 2}
+
+
+def test_the_lms_shaped_store_reads_a_block_in_one_query_and_writes_once(db):
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+
+    from benchmarks import lms_store  # pylint: disable=import-outside-toplevel
+    with lms_store.installed():
+        stage = inprocess.Stage(with_poll=False)
+        learner = Driver.fresh("bench-smoke-lms")
+        learner.render(stage.ours)
+        with CaptureQueriesContext(connection) as queries:
+            learner.render(stage.ours)  # a new request: the block's rows again, in one query
+        assert len(queries.captured_queries) == 1, queries.captured_queries
+        with CaptureQueriesContext(connection) as queries:
+            inprocess._ok("submit", learner.post(stage.ours, "submit", stage.submit_body))
+        writes = [query["sql"] for query in queries.captured_queries if "workbench_xblockstate" in query["sql"]
+                  and not query["sql"].startswith("SELECT")]
+        assert len(writes) == 1, writes  # the learner's row, once, with every changed field
+        again = Driver(learner.user_id)  # another runtime reads what was written
+        state = json.loads(again.post(stage.ours, "student_view_user_state", b"{}").body)
+        assert state["attempts_used"] == 1 and state["completed"]
 
 
 @XBlock.register_temp_plugin(NoopBlock, BLOCK_TYPE)
@@ -124,3 +157,18 @@ def test_report_rows_word_answers_as_answers_text_does(pack):
         for _ in range(300):
             answers = stored_answers(rng, pack, odd, odd_share=0.2, answered_share=0.9)
             assert rows.answers_text(answers) == reports.answers_text(pack, pack.items, answers, language)
+
+
+def test_the_lms_shaped_server_settings_install_the_store():
+    """The HTTP server of item 7 (bench_settings_lms) gives each request's runtime an LmsShapedStore."""
+    import os  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+    code = ("import django, gc; django.setup(); gc.collect(); from workbench.runtime import WorkbenchRuntime; "
+            "print(type(WorkbenchRuntime('someone')._services['field-data']._kvs).__name__)")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchmarks.bench_settings_lms",
+               WORKBENCH_DATABASES='{"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}')
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "LmsShapedStore"

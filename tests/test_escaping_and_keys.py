@@ -36,6 +36,7 @@ def poisoned(tmp_path, monkeypatch):
     data["id"] = "customer_service"
     (tmp_path / "customer_service.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     library = PackLibrary(tmp_path)
+    # the block's and the figures' job's packs (cohort_jobs reads them through pack_sources too)
     monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: library)
     return library.get("customer_service")
 
@@ -84,6 +85,6 @@ def test_pack_texts_are_escaped_in_fetched_questions_and_staff_figures(learner, 
     status, body = learner.call(learner.block(block.scope_ids.usage_id), "question_form", {})
     assert status == 200
     assert_escaped(body["html"])
-    status, body = staff.call(staff.block(block.scope_ids.usage_id), "staff_figures", b"", method="GET")
+    status, body = staff.call(staff.block(block.scope_ids.usage_id), "staff_figures", {})
     assert status == 200 and "1 learner has submitted." in body["html"]
     assert_escaped(body["html"])  # level, dimension and behaviour names

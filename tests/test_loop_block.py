@@ -319,6 +319,7 @@ def test_staff_see_cohort_growth_with_t_intervals_and_managers_tips(staff, pack,
 
 def test_growth_reaches_the_csv_and_the_report_rows(staff, pack, growing_cohort):
     usage_id, attempts = growing_cohort
+    assert staff.call(staff.block(usage_id), "staff_figures", {})[0] == 200  # the job keeps the figures
     status, body = staff.call(staff.block(usage_id), "staff_statistics_csv", b"", method="GET")
     assert status == 200
     rows = list(csv.reader(io.StringIO(body)))

@@ -19,8 +19,7 @@ import types
 import pytest
 import webob
 
-from competency_xblock.platform import openedx_platform
-from competency_xblock.blocks.assessment import CompetencyAssessmentBlock
+from competency_xblock.platform import cohort_jobs, openedx_platform
 from competency_xblock.platform.workbench_store import WorkbenchUserStateClient
 from competency_xblock.domain.pack_loader import PackLibrary
 
@@ -55,6 +54,7 @@ OVERALL_MEAN = (96.25 + 64.1667 + 5 + 90 + 34.5833) / 5  # 58.0
 
 @pytest.fixture
 def mini_library(monkeypatch):
+    """The test packs, for the block and for the cohort figures' job (both read ``pack_sources``)."""
     monkeypatch.setattr("competency_xblock.platform.pack_sources.installed_library", lambda: PackLibrary(PACKS))
 
 
@@ -75,15 +75,23 @@ def cohort(db, mini_library):
     return staff, usage_id
 
 
-def staff_html(staff, usage_id, method: str = "POST") -> str:
-    """The cohort figures' HTML, as the staff shell's button fetches it."""
-    status, body = staff.call(staff.block(usage_id), "staff_figures", b"" if method == "GET" else {}, method=method)
+def staff_html(staff, usage_id) -> str:
+    """The cohort figures' HTML, as the staff shell's button gets them (the job runs eagerly in tests)."""
+    status, body = staff.call(staff.block(usage_id), "staff_figures", {})
     assert status == 200, body
+    assert body["state"] == "done", body
     return body["html"]
 
 
 def download(learner, usage_id):
+    """The CSV of the kept figures."""
     return learner.call(learner.block(usage_id), "staff_statistics_csv", b"", method="GET")
+
+
+def fresh_csv(staff, usage_id):
+    """Press the button (the job works the figures out), then download the CSV."""
+    staff_html(staff, usage_id)
+    return download(staff, usage_id)
 
 
 def cell(html: str, row_marker: str, cell_class: str) -> str:
@@ -168,7 +176,7 @@ def test_weak_items_and_dimensions_are_flagged(cohort):
 
 def test_csv_download_has_the_same_figures(cohort):
     staff, usage_id = cohort
-    status, text = download(staff, usage_id)
+    status, text = fresh_csv(staff, usage_id)
     assert status == 200
     rows = list(csv.DictReader(io.StringIO(text)))
     by_key = {(row["type"], row["id"]): row for row in rows}
@@ -187,6 +195,9 @@ def test_csv_download_has_the_same_figures(cohort):
 
 def test_csv_is_a_download(cohort):
     staff, usage_id = cohort
+    status, body = download(staff, usage_id)
+    assert status == 404 and "press Show the cohort figures first" in body["error"]  # nothing kept yet
+    staff_html(staff, usage_id)
     response = staff.runtime.handle(staff.block(usage_id), "staff_statistics_csv", webob.Request.blank("/"))
     assert response.content_type == "text/csv"
     assert response.content_disposition == 'attachment; filename="mini-statistics.csv"'
@@ -215,10 +226,10 @@ class CountingClient:
         return WorkbenchUserStateClient().iter_all_for_block(block_key, scope)
 
 
-def test_the_staff_view_renders_a_shell_and_reads_no_learner_state(cohort):
+def test_the_staff_view_renders_a_shell_and_reads_no_learner_state(cohort, monkeypatch):
     staff, usage_id = cohort
     client = CountingClient()
-    staff.runtime._services["user_state_client"] = client
+    monkeypatch.setattr(cohort_jobs, "user_state_client", lambda: client)  # what the job reads through
     html = staff.render(staff.block(usage_id))
     assert client.reads == 0, "rendering the unit read the learners' states"
     shell = html[html.index('<section class="ca-staff"'):]
@@ -226,9 +237,11 @@ def test_the_staff_view_renders_a_shell_and_reads_no_learner_state(cohort):
     assert re.search(r'<button type="button" class="ca-staff-show">Show the cohort figures</button>', shell)
     assert re.search(r'<div class="ca-staff-figures" aria-live="polite"></div>', shell)
     assert "learners have submitted" not in html and "ca-staff-levels" not in html and "ca-staff-csv" not in html
-    # the button's handler does read them, once
+    # the button's job does read them, once; the status the shell asks for on load reads none
     assert "5 learners have submitted." in staff_html(staff, usage_id)
     assert client.reads == 1
+    status, body = staff.call(staff.block(usage_id), "staff_figures_status", b"", method="GET")
+    assert status == 200 and "5 learners have submitted." in body["html"] and client.reads == 1
 
 
 def test_the_shell_renders_without_any_user_state_client(cohort):
@@ -238,10 +251,15 @@ def test_the_shell_renders_without_any_user_state_client(cohort):
     assert "Show the cohort figures" in html and "not available" not in html
 
 
-@pytest.mark.parametrize("method", ["GET", "POST"])
-def test_staff_figures_answer_get_and_post(cohort, method):
+def test_staff_figures_start_on_post_only_and_the_status_answers_get_and_post(cohort):
     staff, usage_id = cohort
-    html = staff_html(staff, usage_id, method)
+    status, body = staff.call(staff.block(usage_id), "staff_figures", b"", method="GET")
+    assert status == 405 and "POST" in body["error"]
+    for method in ("GET", "POST"):
+        status, body = staff.call(staff.block(usage_id), "staff_figures_status", b"" if method == "GET" else {},
+                                  method=method)
+        assert (status, body["state"], body["html"], body["kept"]) == (200, "none", "", False)  # nothing started
+    html = staff_html(staff, usage_id)
     assert "5 learners have submitted." in html and 'class="ca-staff-csv"' in html
     assert html.lstrip().startswith("<h4"), "the figures start with the heading the button moves the focus to"
 
@@ -251,10 +269,12 @@ def test_learners_get_no_shell_and_403_from_staff_figures(cohort):
     learner = Learner("u1")
     html = learner.render(learner.block(usage_id))
     assert "ca-staff" not in html and "Show the cohort figures" not in html
-    for method in ("GET", "POST"):
-        status, body = learner.call(learner.block(usage_id), "staff_figures", {}, method=method)
-        assert status == 403 and "Only course staff" in body["error"]
-        assert "learners have submitted" not in json.dumps(body)
+    staff_html(Learner("staff"), usage_id)  # figures are kept: a learner still gets none of them
+    for handler in ("staff_figures", "staff_figures_status", "staff_statistics_csv"):
+        for method in ("GET", "POST"):
+            status, body = learner.call(learner.block(usage_id), handler, {}, method=method)
+            assert status == 403 and "Only course staff" in body["error"], handler
+            assert "learners have submitted" not in json.dumps(body)
 
 
 def test_staff_figures_answer_503_when_the_pack_cannot_be_loaded(cohort):
@@ -273,11 +293,11 @@ def counted_figures(csv_text: str) -> str:
 
 def test_retake_replaces_the_learners_contribution(cohort):
     staff, usage_id = cohort
-    before = counted_figures(download(staff, usage_id)[1])
+    before = counted_figures(fresh_csv(staff, usage_id)[1])
     # best policy: a worse retake leaves the counted attempt, and the figures, as they were
     # (the growth rows at the end do change: u1 now has two attempts)
     assert submit("u1", usage_id, WORST)[0] == 200
-    after = download(staff, usage_id)[1]
+    after = fresh_csv(staff, usage_id)[1]
     assert counted_figures(after) == before
     assert after != counted_figures(after) and "growth," in after
     assert "5 learners have submitted." in staff_html(staff, usage_id)
@@ -317,7 +337,7 @@ def test_no_responses_give_not_enough_data(db, mini_library):
     assert "0 learners have submitted." in html and "Mean overall score" not in html
     assert html.count("nobody has answered this yet") == 6
     assert html.count("fewer than 5 complete responses") == 6 + 2  # every r, both alphas
-    status, text = download(staff, usage_id)
+    status, text = fresh_csv(staff, usage_id)
     assert status == 200 and "no_responses" in text
 
 
@@ -345,10 +365,11 @@ def test_identical_answers_give_zero_variance(db, mini_library):
     assert "Too easy" in html
 
 
-def test_changed_questions_are_counted_from_everyones_saved_answers(cohort, monkeypatch):
+def test_changed_questions_are_counted_from_everyones_saved_answers(cohort):
     staff, usage_id = cohort
-    monkeypatch.setattr(CompetencyAssessmentBlock, "active_items",
-                        lambda self, pack: tuple(item for item in pack.items if item.id != "c_self"))
+    block = staff.block(usage_id)
+    block.item_overrides = {"disabled": ["c_self"]}  # switched off in Studio after learners answered
+    block.save()
     html = staff_html(staff, usage_id)
     # every learner still counts, scored on the questions asked today; c_self is gone from the table
     assert "5 learners have submitted." in html and 'data-item="c_self"' not in html
@@ -358,10 +379,10 @@ def test_changed_questions_are_counted_from_everyones_saved_answers(cohort, monk
 def test_figures_need_the_runtimes_user_state_client(cohort):
     staff, usage_id = cohort
     del staff.runtime._services["user_state_client"]  # a runtime without one (and not the LMS)
-    html = staff_html(staff, usage_id)
-    assert "Cohort figures are not available here" in html and "learners have submitted" not in html
-    status, body = download(staff, usage_id)
-    assert status == 503 and "not available" in body["error"]
+    for handler, payload, method in [("staff_figures", {}, "POST"), ("staff_figures_status", b"", "GET"),
+                                     ("staff_statistics_csv", b"", "GET")]:
+        status, body = staff.call(staff.block(usage_id), handler, payload, method=method)
+        assert status == 503 and "Cohort figures are not available here" in body["error"], handler
 
 
 class StandInLmsClient:

@@ -76,6 +76,8 @@ def test_wheel_contains_static_content_and_entry_points(wheel):
         next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "competency_assessment = competency_xblock:CompetencyAssessmentBlock" in entry_points
     assert "competency-xblock = competency_xblock.cli:main" in entry_points
+    # the Django app Open edX installs by itself, so that its Celery workers find the cohort job
+    assert "[lms.djangoapp]\ncompetency_xblock = competency_xblock.platform.apps:CompetencyXBlockConfig" in entry_points
 
 
 def test_wheel_installs_and_renders_in_a_clean_environment(wheel, tmp_path):

@@ -7,7 +7,8 @@ holding a log file, ``start()`` (prepare, launch, poll until the server answers)
 The child gets a signal from Linux if this process dies without cleaning up (a killed pytest),
 so no server outlives its parent.
 
-``WorkbenchProcess`` is the XBlock SDK workbench with ``workbench_demo.settings`` on top of it:
+``RedisServer`` is Debian's ``redis-server`` (the Celery test's broker and cache, the LMS-shaped
+HTTP benchmark's cache). ``WorkbenchProcess`` is the XBlock SDK workbench with ``workbench_demo.settings`` on top of it:
 environment, ``migrate``, and "ready" once ``/`` answers 200. Its subclasses only say how the
 server runs: ``scripts/load_servers.py`` (gunicorn on PostgreSQL; its ``PostgresCluster`` is a
 ``ServerProcess`` too) and ``tests/browser/workbench_server.py`` (runserver on SQLite).
@@ -145,6 +146,34 @@ class ServerProcess:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def redis_binary() -> str | None:
+    """Debian's ``redis-server`` (``apt-get install -y redis-server``), or None."""
+    return shutil.which("redis-server") or ("/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server")
+                                            else None)
+
+
+class RedisServer(ServerProcess):
+    """``redis-server`` on 127.0.0.1 and a free port, keeping nothing on disk (the Celery test, the HTTP benchmark)."""
+
+    name = "redis-server"
+    workdir_prefix = "competency-redis-"
+
+    def command(self) -> list[str]:
+        return [redis_binary(), "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+                "--appendonly", "no", "--dir", str(self.workdir), "--protected-mode", "yes"]
+
+    def is_ready(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def url(self, database: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{database}"
 
 
 class WorkbenchProcess(ServerProcess):

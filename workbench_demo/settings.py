@@ -35,6 +35,20 @@ from workbench.settings import INSTALLED_APPS, MIDDLEWARE  # noqa: E402  pylint:
 
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
                   "django.middleware.locale.LocaleMiddleware")
+
+# The package's Django app, found as the LMS finds plugin apps (lms/envs/common.py):
+# the `lms.djangoapp` entry point, through edx-django-utils. It brings the cohort figures' Celery task.
+from edx_django_utils.plugins import add_plugins, get_plugin_apps  # noqa: E402  pylint: disable=wrong-import-position
+
+INSTALLED_APPS = [*INSTALLED_APPS, *get_plugin_apps("lms.djangoapp")]  # noqa: F405
+add_plugins(__name__, "lms.djangoapp", "common")
+
+# Celery: eager (tasks run in the request) unless a broker is named, as the Celery + Redis test does.
+CELERY_BROKER_URL = os.environ.get("COMPETENCY_CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 INSTALLED_APPS = [*INSTALLED_APPS, "workbench_demo.apps.WorkbenchDemoConfig"]
 WORKBENCH["services"]["i18n"] = "workbench_demo.i18n.DemoI18nServices"
 # Where `atlas pull` would put translations (conf/plugins-locale/xblock.v1 of edx-platform) and

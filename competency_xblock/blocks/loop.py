@@ -51,9 +51,10 @@ def self_view_rows(pack: Pack, result: Result, language: str) -> list[dict]:
 
 
 def growth_context(block, pack: Pack, language: str) -> dict:
-    """The change per dimension since the first attempt (both rescored), with a two-bar chart; {} below two."""
+    """The change per dimension since the first attempt (both rescored), with a two-bar chart; no rows below two."""
     if len(block.results) < 2:
-        return {}
+        # an empty list, not a missing key: Django logs a traceback for every missing variable it looks up
+        return {"growth": []}
     first = block.rescored(pack, block.results[0])["dimensions"]
     latest = block.rescored(pack, block.results[-1])["dimensions"]
     changes = growth.learner_changes(first, latest)

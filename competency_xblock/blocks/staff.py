@@ -29,12 +29,17 @@ from webob import Response
 from xblock.core import XBlock, XBlockMixin
 
 from .. import package_data
-from ..domain import growth, reports, state_layout, statistics
+from ..domain import cohort, growth, reports, state_layout, statistics
 from ..domain.pack_loader import PackError
 from ..domain.pack_model import SCALE_MAX, SCALE_MIN
-from ..platform import runtimes
+from ..platform import cohort_jobs, runtimes
 from ..platform.services import staff_only
 from . import loop, templates
+
+
+def _shown_time(iso_time: str) -> str:
+    """``2026-11-30T09:40:12+00:00`` as staff read it: ``2026-11-30 09:40 UTC``."""
+    return iso_time[:16].replace("T", " ") + " UTC" if iso_time else ""
 
 
 def _json_response(payload, status: int = 200) -> Response:
@@ -46,37 +51,21 @@ class CompetencyStaffMixin(XBlockMixin):
 
     # ----- cohort figures ------------------------------------------------------------------------
 
+    def cohort_rules(self, pack) -> cohort.CohortRules:
+        """The block's settings that decide the figures (read once: a field read is dear in a long pass)."""
+        return cohort.CohortRules(pack, tuple(self.active_items(pack)), self.effective_cut_scores(pack),
+                                  self.effective_self_assessment_weight(pack), self.retake_policy, self.grading_mode)
+
     def cohort_report(self, pack) -> dict | None:
         """
         The figures of ``statistics.report`` over every learner who submitted, for today's
-        questions; None when the runtime gives no access to the learners' states.
+        questions, worked out here and now (the staff view runs ``cohort_jobs`` instead, on
+        the platform's workers); None when the runtime gives no access to the learners' states.
         """
         client = self.user_state_client()
         if client is None:
             return None
-        items = self.active_items(pack)
-        items_meta = reports.statistics_items(items, self.effective_self_assessment_weight(pack))
-        retake_policy, grading_mode = self.retake_policy, self.grading_mode  # read once, not per learner
-        rescore_all = retake_policy != "latest"  # "latest" counts the last attempt whatever it scores
-        loop_learners = []   # per learner: the counted attempt, and the first and latest of two or more
-
-        def counted_responses():
-            for user_state in client.iter_all_for_block(self.scope_ids.usage_id):
-                records = state_layout.saved_results(user_state.state)
-                if records:
-                    rescored = [self.rescored(pack, record) for record in (records if rescore_all else records[-1:])]
-                    counted = self.counted_result(rescored, retake_policy, grading_mode)
-                    first = (rescored[0] if rescore_all else self.rescored(pack, records[0])) if len(records) > 1 else None
-                    # only the figures the loop needs are kept, not whole records, for large cohorts
-                    loop_learners.append({"counted": {"self_gaps": counted.get("self_gaps")},
-                                          "first": {"dimensions": first["dimensions"]} if first else None,
-                                          "latest": {"dimensions": rescored[-1]["dimensions"]} if first else None})
-                    yield reports.statistics_response(items, counted)
-        summary = statistics.summarize(counted_responses(), items_meta)
-        dimension_ids = [dimension.id for dimension in pack.dimensions]
-        report = statistics.report(summary, items_meta, dimension_ids)
-        report["loop"] = growth.cohort_loop_figures(loop_learners, dimension_ids)
-        return report
+        return cohort.figures(self.cohort_rules(pack), client.iter_all_for_block(self.scope_ids.usage_id))
 
     def _cohort_unavailable(self) -> str:
         kind = self.runtime_kind()
@@ -101,46 +90,106 @@ class CompetencyStaffMixin(XBlockMixin):
         fragment.add_content(templates.render("static/html/staff.html", {}, self.i18n_service()))
         fragment.add_css(package_data.read_text("static/css/staff.css"))
 
-    def staff_figures_html(self, pack) -> str:
-        """The cohort figures' HTML (learners, chart, tables, CSV link), or why there are none."""
-        figures = self.cohort_report(pack)
-        if figures is None:
-            context = {"unavailable": self._cohort_unavailable()}
-        else:
-            context = reports.staff_context(figures, pack, self.active_items(pack), self.language(pack),
-                                            self.ugettext, self.ngettext)
-            context.update(loop.staff_loop_context(figures, pack, self.language(pack)))
-            context.update({"retake_policy": self.retake_policy,
-                            "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
+    def staff_figures_html(self, pack, kept: dict | None) -> str:
+        """The kept figures' HTML (when, learners, chart, tables, CSV link); "" when none are kept."""
+        if not kept:
+            return ""
+        rules = self.cohort_rules(pack)
+        context = reports.staff_context(kept["figures"], pack, rules.items, self.language(pack), self.ugettext,
+                                        self.ngettext)
+        context.update(loop.staff_loop_context(kept["figures"], pack, self.language(pack)))
+        context.update({"retake_policy": rules.retake_policy, "computed_at": _shown_time(kept["computed_at"]),
+                        "job_id": kept["job_id"],
+                        "stale": kept["fingerprint"] != rules.fingerprint(),
+                        "csv_url": self.runtime.handler_url(self, "staff_statistics_csv")})
         return templates.render("static/html/staff_figures.html", context, self.i18n_service())
+
+    def _figures_status(self, pack) -> Response:
+        """The staff shell's view of the job and the kept figures, as JSON (see ``staff_figures``)."""
+        found = cohort_jobs.status(self.scope_ids.usage_id)
+        job, kept = found["job"] or {}, found["kept"]
+        state = job.get("state") or "none"
+        return _json_response({"state": state, "job_id": job.get("id"), "read": job.get("read", 0),
+                               "message": self._job_message(state, job), "kept": bool(kept),
+                               "computed_at": kept["computed_at"] if kept else None,
+                               "learners": kept["learners"] if kept else None,
+                               "html": self.staff_figures_html(pack, kept)})
+
+    def _job_message(self, state: str, job: dict) -> str:
+        """What the staff shell says of the job: its progress, or why it failed."""
+        _ = self.ugettext
+        if state == cohort_jobs.QUEUED:
+            return _("Waiting for a worker to start on the figures…")
+        if state == cohort_jobs.RUNNING:
+            return _("Working out the figures: {count} learners read so far…").format(count=f"{job.get('read', 0):,}")
+        if state != cohort_jobs.FAILED:
+            return ""
+        reason = {
+            cohort_jobs.BROKEN_PACK: _("the competency pack cannot be loaded"),
+            cohort_jobs.UNREADABLE_STATE: _("the learners' saved results could not be read"),
+            cohort_jobs.NOT_QUEUED: _("the job could not be handed to the platform's workers"),
+            cohort_jobs.LOST: _("the job stopped without finishing"),
+        }.get(job.get("reason"), _("an unexpected error"))
+        detail = f" ({job['detail']})" if job.get("detail") else ""
+        return _("The figures could not be worked out: {reason}{detail}. Nothing was changed; "
+                 "press Try again.").format(reason=reason, detail=detail)
+
+    def _refuse_figures(self) -> Response | None:
+        """A 503 answer when the figures cannot be worked out here at all; None when they can."""
+        try:
+            self.load_pack()
+        except PackError:
+            return _json_response({"error": self.ugettext("This assessment is not available right now.")}, 503)
+        if self.user_state_client() is None:
+            return _json_response({"error": self._cohort_unavailable()}, 503)
+        return None
 
     @XBlock.handler
     @staff_only
     def staff_figures(self, request, suffix=""):
-        """The cohort figures as JSON ``{"html": ...}`` (GET or POST) for the staff shell; 403 for learners."""
-        try:
-            pack = self.load_pack()
-        except PackError:
-            return _json_response({"error": self.ugettext("This assessment is not available right now.")}, 503)
-        return _json_response({"html": self.staff_figures_html(pack)})
+        """
+        Start the cohort figures job (POST), or join the one running, and answer at once with
+        its status (``staff_figures_status``); 403 for learners, 503 when no figures can be had.
+        """
+        if request.method != "POST":
+            return _json_response({"error": self.ugettext("Use POST to start the figures.")}, 405)
+        refusal = self._refuse_figures()
+        if refusal is not None:
+            return refusal
+        pack = self.load_pack()
+        cohort_jobs.start(self.scope_ids.usage_id, cohort_jobs.job_settings(
+            self.cohort_rules(pack), self.item_overrides, self.course_pack, self.COURSE_PACK_LABEL))
+        return self._figures_status(pack)
+
+    @XBlock.handler
+    @staff_only
+    def staff_figures_status(self, request, suffix=""):
+        """
+        The job and the kept figures as JSON (GET or POST): ``state`` (none, queued, running, done,
+        failed), ``read``, ``message``, and ``html``, ``computed_at``, ``learners`` of the kept figures.
+        Reads no learner state. 403 for learners.
+        """
+        refusal = self._refuse_figures()
+        return refusal if refusal is not None else self._figures_status(self.load_pack())
 
     @XBlock.handler
     @staff_only
     def staff_statistics_csv(self, request, suffix=""):
-        """The staff view's figures as CSV (GET); 403 for anyone but course staff."""
-        try:
-            pack = self.load_pack()
-        except PackError:
-            return _json_response({"error": self.ugettext("This assessment is not available right now.")}, 503)
-        figures = self.cohort_report(pack)
-        if figures is None:
-            return _json_response({"error": self._cohort_unavailable()}, 503)
+        """The kept figures as CSV (GET); 404 before any were worked out; 403 for anyone but course staff."""
+        refusal = self._refuse_figures()
+        if refusal is not None:
+            return refusal
+        kept = cohort_jobs.status(self.scope_ids.usage_id)["kept"]
+        if not kept:
+            return _json_response({"error": self.ugettext("No figures yet: press Show the cohort figures first.")},
+                                  404)
         buffer = io.StringIO()
+        figures = kept["figures"]
         writer = csv.writer(buffer)
         writer.writerows(statistics.report_rows(figures))
         writer.writerows(growth.csv_rows(figures["loop"]["growth"], figures["loop"]["self_gaps"]))
         response = Response(buffer.getvalue(), content_type="text/csv", charset="utf-8")
-        response.content_disposition = f'attachment; filename="{pack.id}-statistics.csv"'
+        response.content_disposition = f'attachment; filename="{self.load_pack().id}-statistics.csv"'
         return response
 
     # ----- Open edX reports ----------------------------------------------------------------------

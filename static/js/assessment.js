@@ -94,31 +94,76 @@ function CompetencyAssessment(runtime, element, init) {
     }));
   }
 
+  async function get(handler) {
+    const response = await fetch(runtime.handlerUrl(root, handler), { credentials: "same-origin" });
+    let data = {};
+    try { data = await response.json(); } catch (ignored) { /* a non-JSON error page */ }
+    if (!response.ok) {
+      throw new Error(data.error || gettext("Something went wrong. Please try again."));
+    }
+    return data;
+  }
+
   function bindStaffFigures() {
-    // Staff only: the figures read every learner's saved results, so they are fetched on request.
+    // Staff only: a background job works the figures out (staff_figures starts or joins it); the shell
+    // shows its progress, then the kept figures, which the next visit shows again without a new job.
     const show = root.querySelector(".ca-staff-show");
     const region = root.querySelector(".ca-staff-figures");
     if (!show || !region) { return; }
-    let fetching = false;  // not disabled while it works: a disabled button would drop the keyboard focus
-    show.addEventListener("click", async () => {
-      if (fetching) { return; }
-      fetching = true;
-      region.textContent = gettext("Working out the figures…");
-      try {
-        region.innerHTML = (await post("staff_figures", {})).html;  // rendered and escaped by the server
-        show.hidden = true;
+    const POLL_MS = 1000;
+    let pollTimer = null;
+    let pressed = false;  // move the focus to the figures only after a press, never on page load
+
+    function showMessage(text, failed) {
+      let line = region.querySelector(".ca-staff-job");
+      if (!text) { if (line) { line.remove(); } return; }
+      if (!line) {
+        line = document.createElement("p");
+        region.prepend(line);
+      }
+      line.className = failed ? "ca-staff-job ca-staff-failed" : "ca-staff-job";
+      line.textContent = text;
+    }
+
+    function render(data) {
+      const running = data.state === "queued" || data.state === "running";
+      if (!running || !region.querySelector(".ca-staff-summary")) {
+        region.innerHTML = data.html || "";  // rendered and escaped by the server
+      }
+      showMessage(data.message, data.state === "failed");
+      show.textContent = data.state === "failed" ? gettext("Try again") : gettext("Show the cohort figures");
+      clearTimeout(pollTimer);
+      if (running) {
+        pollTimer = setTimeout(() => refresh(get("staff_figures_status")), POLL_MS);
+      } else if (pressed && data.state === "done") {
+        pressed = false;
         const heading = region.querySelector("h4") || region;
         heading.tabIndex = -1;
         heading.focus();
-      } catch (error) {
-        const message = document.createElement("p");
-        message.className = "ca-staff-failed";
-        message.textContent = error.message;
-        region.replaceChildren(message);
-      } finally {
-        fetching = false;
       }
+    }
+
+    let asked = 0;  // answers to earlier requests (the status asked for on load, say) are not shown over later ones
+    async function refresh(answer) {
+      const mine = ++asked;
+      try {
+        const data = await answer;
+        if (mine === asked) { render(data); }
+      } catch (error) {
+        if (mine === asked) {
+          clearTimeout(pollTimer);
+          showMessage(error.message, true);
+        }
+      }
+    }
+
+    show.addEventListener("click", () => {
+      // not disabled while the job runs: a disabled button would drop the keyboard focus; a press joins it
+      pressed = true;
+      showMessage(gettext("Working out the figures…"), false);
+      refresh(post("staff_figures", {}));
     });
+    refresh(get("staff_figures_status"));
   }
 
   form.addEventListener("change", scheduleSave);

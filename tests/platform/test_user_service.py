@@ -60,8 +60,9 @@ def test_studio_preview_shows_staff_why_there_are_no_figures(learner, assessment
     learner.runtime.is_author_mode = True  # what Studio's preview runtime sets
     assert block.runtime_kind() == runtimes.STUDIO_PREVIEW
     assert block.user_state_client() is None  # even where the LMS's client would import
+    # the figures' job is not started: staff are told why, in the message the staff shell shows
     status, body = learner.call(block, "staff_figures", {})
-    assert status == 200 and "not in Studio" in body["html"]
+    assert status == 503 and "not in Studio" in body["error"]
 
 
 def test_a_content_library_is_told_apart_by_its_usage_key():

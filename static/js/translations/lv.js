@@ -16,6 +16,7 @@
  "Saved.": "Saglabāts.",
  "Saving": "Saglabā",
  "Saving…": "Saglabā…",
+ "Show the cohort figures": "Rādīt grupas rādītājus",
  "Something went wrong. Please try again.": "Kaut kas nogāja greizi. Lūdzu, mēģini vēlreiz.",
  "The course pack is removed; the installed pack is used.": "Kursa pakotne noņemta; tiek izmantota instalētā pakotne.",
  "The pack could not be saved.": "Pakotni neizdevās saglabāt.",
@@ -23,6 +24,7 @@
  "The pack is valid and saved.": "Pakotnē nav kļūdu, un tā ir saglabāta.",
  "The settings could not be saved.": "Iestatījumus neizdevās saglabāt.",
  "The settings could not be sent. Check your connection and try again.": "Iestatījumus neizdevās nosūtīt. Pārbaudi savienojumu un mēģini vēlreiz.",
+ "Try again": "Mēģināt vēlreiz",
  "Unable to update settings": "Neizdevās atjaunināt iestatījumus",
  "Working out the figures…": "Aprēķina datus…",
  "enter a number.": "ievadi skaitli."

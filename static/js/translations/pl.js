@@ -16,6 +16,7 @@
  "Saved.": "Zapisano.",
  "Saving": "Zapisywanie",
  "Saving…": "Zapisywanie…",
+ "Show the cohort figures": "Pokaż dane grupy",
  "Something went wrong. Please try again.": "Coś poszło nie tak. Spróbuj ponownie.",
  "The course pack is removed; the installed pack is used.": "Usunięto pakiet kursu; używany jest zainstalowany pakiet.",
  "The pack could not be saved.": "Nie udało się zapisać pakietu.",
@@ -23,6 +24,7 @@
  "The pack is valid and saved.": "Pakiet jest poprawny i zapisany.",
  "The settings could not be saved.": "Nie udało się zapisać ustawień.",
  "The settings could not be sent. Check your connection and try again.": "Nie udało się wysłać ustawień. Sprawdź połączenie i spróbuj ponownie.",
+ "Try again": "Spróbuj ponownie",
  "Unable to update settings": "Nie można zaktualizować ustawień",
  "Working out the figures…": "Obliczanie danych…",
  "enter a number.": "wpisz liczbę."

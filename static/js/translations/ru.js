@@ -16,6 +16,7 @@
  "Saved.": "Сохранено.",
  "Saving": "Сохранение",
  "Saving…": "Сохранение…",
+ "Show the cohort figures": "Показать показатели группы",
  "Something went wrong. Please try again.": "Что-то пошло не так. Попробуйте ещё раз.",
  "The course pack is removed; the installed pack is used.": "Пакет курса удалён; используется установленный пакет.",
  "The pack could not be saved.": "Не удалось сохранить пакет.",
@@ -23,6 +24,7 @@
  "The pack is valid and saved.": "Пакет без ошибок и сохранён.",
  "The settings could not be saved.": "Не удалось сохранить настройки.",
  "The settings could not be sent. Check your connection and try again.": "Не удалось отправить настройки. Проверьте подключение и попробуйте ещё раз.",
+ "Try again": "Повторить",
  "Unable to update settings": "Не удалось обновить настройки",
  "Working out the figures…": "Идёт расчёт данных…",
  "enter a number.": "введите число."
