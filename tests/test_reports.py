@@ -62,7 +62,7 @@ def test_learner_row_in_words(mini):
     row = reports.learner_row(mini, mini.items, "en", record, attempts=2, attempt_number=2,
                               grade={"raw_earned": 64.17, "raw_possible": 100.0})
     assert row == {
-        "Level": 2, "Level name": "Medium", "Overall (%)": 64.2, "Listening (%)": 45.8, "Calm (%)": 73.3,
+        "Level": 2, "Level name": "Medium", "Overall (%)": 64.1, "Listening (%)": 45.8, "Calm (%)": 73.3,
         "Grade": "64.17/100", "Attempts": 2, "Counted attempt": 2,
         "Submitted at": "2025-01-02T03:04:05+00:00", "Answers": U2_ANSWERS,
     }
@@ -85,10 +85,10 @@ def test_statistics_response_uses_item_points(mini):
     assert response["level"] == 2 and response["dimensions"] == {"calm": 73.3}
 
 
-# Stored figures and what a row shows for them: one decimal, exactly as round(value, 1) gives
-# it (2.25 is 2.2), and "" for what is no number. Rows keep their roundings for speed
+# Stored figures and what a row shows for them: one decimal, cut down as the learner sees it
+# beside the level (64.16666 is 64.1, never 64.2; 79.99999999999999 is 80.0), and "" for what is no number. Rows keep their roundings for speed
 # (ReportRows.percents), so equal but differently written figures come in both orders.
-FIGURES = [(64.16666, 64.2), (2.25, 2.2), (0.0, 0.0), (-0.0, -0.0), (1, 1.0), (1.0, 1.0), (True, ""),
+FIGURES = [(64.16666, 64.1), (79.99999999999999, 80.0), (64.96, 64.9), (2.25, 2.2), (0.0, 0.0), (-0.0, -0.0), (1, 1.0), (1.0, 1.0), (True, ""),
            (50, 50.0), ("55.5", ""), (None, ""), ([1], ""), (float("inf"), float("inf"))]
 GRADES = [(64.17, "64.17/100"), (0.0, "0/100"), (-0.0, "-0/100"), (1, "1/100"), (1.0, "1/100"),
           (True, ""), ("5", ""), (None, "")]
@@ -138,11 +138,11 @@ def test_report_rows_per_learner(assessment):
     rows = dict(block.generate_report_data(iter(user_states(usage_id, ["u2", "u5", "u9"]))))
     assert set(rows) == {"u2", "u5"}  # u9 only has a draft
     u2 = rows["u2"]
-    assert (u2["Level"], u2["Level name"], u2["Overall (%)"]) == (2, "Medium", 64.2)
+    assert (u2["Level"], u2["Level name"], u2["Overall (%)"]) == (2, "Medium", 64.1)
     assert (u2["Listening (%)"], u2["Calm (%)"]) == (45.8, 73.3)
     assert (u2["Attempts"], u2["Counted attempt"], u2["Grade"]) == (2, 2, "64.17/100")
     assert u2["Answers"] == U2_ANSWERS and u2["Submitted at"].startswith("20")
-    assert (rows["u5"]["Level"], rows["u5"]["Overall (%)"], rows["u5"]["Attempts"]) == (1, 34.6, 1)
+    assert (rows["u5"]["Level"], rows["u5"]["Overall (%)"], rows["u5"]["Attempts"]) == (1, 34.5, 1)  # cut down to one decimal, as the learner sees it
     text = json.dumps(rows)
     assert '"username"' not in text and '"state"' not in text  # the platform's own columns
 

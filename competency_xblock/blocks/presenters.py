@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..domain import authoring
 from ..domain.charts import bar_chart
 from ..domain.pack_model import Item, Pack, localize
-from ..domain.scoring import Result, lowered_and_raised, shown_percent, weakest_dimensions
+from ..domain.scoring import Result, lowered_and_raised, shown_percent, shown_score, weakest_dimensions
 from .followups import is_in_page_anchor
 
 RESULT_LABEL_LINE_CHARS = 36  # at 16 px type, 36 characters fit the chart's 360 units; the template never cuts a line
@@ -73,7 +73,7 @@ def result_context(pack: Pack, result: Result, language: str, follow_ups: list[d
 
     items = {item.id: item for item in (pack.items if items is None else items)}
     dimensions = [{"id": d.id, "name": text(pack.dimension(d.id).name),
-                   "percent": None if d.percent is None else round(d.percent),
+                   "percent": None if d.percent is None else int(shown_score(d.percent, 0)),
                    "self_rated_only": d.self_rated_only} for d in result.dimensions]
     lowered, raised = lowered_and_raised(result)
     level = pack.level(result.level) if result.level else None

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Mapping
 from . import statistics
 from .charts import bar_chart
 from .pack_model import SCALE_MAX, SCALE_MIN, Item, Pack, localize
-from .scoring import AnswerError, clean_answer, item_points
+from .scoring import AnswerError, clean_answer, item_points, shown_score
 
 Gettext = Callable[[str], str]
 
@@ -126,9 +126,8 @@ def _is_number(value) -> bool:
 
 
 def _percent(value):
-    if value.__class__ is float or value.__class__ is int:  # the usual cases, quickly: a report has millions
-        return round(float(value), 1)
-    return round(float(value), 1) if _is_number(value) else ""
+    """A percent as learners see it beside their level (cut down to one decimal), or "" if it is no number."""
+    return float(shown_score(float(value))) if _is_number(value) else ""
 
 
 def _mapping_or_empty(value) -> Mapping:
@@ -244,17 +243,17 @@ class ReportRows:
 
     def percents(self, values: list) -> list:
         """
-        Each value as :func:`_percent` gives it: rounded to one decimal, or "" if it is no number.
+        Each value as :func:`_percent` gives it: cut down to one decimal, or "" if it is no number.
 
-        ``round(value, 1)`` rounds in decimal, correctly, and so costs about a tenth of a
-        whole row; a cohort's percents take few distinct values (points over fixed
-        maxima), so the rounded floats are kept (see :func:`_keep`).
+        Cutting down in decimal (``scoring.shown_score``) costs more than a whole row; a
+        cohort's percents take few distinct values (points over fixed maxima), so the shown
+        floats are kept (see :func:`_keep`).
         """
         if list(map(type, values)) != self.all_floats:  # ints and odd values (True equals 1: no lookup)
             return list(map(_percent, values))
         rounded = list(map(self.rounded.get, values))
         if None in rounded:
-            rounded = [value if value is not None else round(percent, 1) for percent, value in zip(values, rounded)]
+            rounded = [value if value is not None else float(shown_score(percent)) for percent, value in zip(values, rounded)]
             _keep(self.rounded, ((percent, value) for percent, value in zip(values, rounded) if percent))  # no 0.0
         return rounded
 

@@ -130,12 +130,21 @@ def _at_cut(percent: float, cut: float) -> bool:
     return abs(percent - cut) <= 10 ** -LEVEL_DECIMALS
 
 
+def shown_score(percent: float, decimals: int = 1) -> Decimal:
+    """
+    ``percent`` as it is shown beside a level: float noise removed, then cut down (never
+    rounded up) to ``decimals``, so a shown score never reaches a cut its level did not.
+    """
+    if not math.isfinite(percent):
+        return Decimal(percent)  # nothing to cut down (a stored score no scorer made)
+    return Decimal(repr(round(percent, LEVEL_DECIMALS))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_FLOOR)
+
+
 def shown_percent(percent: float | None) -> str:
     """The score as the learner sees it: cut down to one decimal, "64.1", or "50" when whole."""
     if percent is None:
         return ""
-    shown = Decimal(repr(round(percent, LEVEL_DECIMALS))).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
-    return f"{shown:f}".removesuffix(".0")
+    return f"{shown_score(percent):f}".removesuffix(".0")
 
 
 def item_shares(scored, dimensions, self_weight, min_items: int, number=float) -> dict[str, float]:
