@@ -111,7 +111,7 @@ def test_bad_packs_are_refused_and_change_nothing(staff, block, text, problem):
 @pytest.mark.parametrize("payload, message", [
     (b"not json", "not valid JSON"),
     ({"yaml": 5}, 'with the pack as text in "yaml"'),
-    ([TEMPLATE], 'with the pack as text in "yaml"'),
+    ([TEMPLATE], "must be a JSON object"),
     ({"yaml": "x" * (2 * MAX_PACK_BYTES + 1)}, "too large"),
 ])
 def test_bad_requests_get_a_400(staff, block, payload, message):

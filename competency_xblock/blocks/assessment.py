@@ -28,7 +28,7 @@ from ..domain.pack_loader import PackError, parse_pack_cached
 from ..domain.pack_model import Pack
 from ..platform import attempt_claims, pack_sources
 from ..platform.services import RuntimeServicesMixin
-from . import followups, loop, presenters, templates
+from . import followups, loop, presenters, request_body, templates
 from .staff import CompetencyStaffMixin
 from .studio import AssessmentStudioMixin
 
@@ -66,14 +66,10 @@ def json_handler(method):
             return Response(json.dumps(payload), status=status, content_type="application/json", charset="utf8")
         if request.method != "POST":
             return answer({"error": self.ugettext("Only POST is allowed.")}, 405)
-        if len(request.body or b"") > MAX_BODY_BYTES:
-            return answer({"error": self.ugettext("The request is too large.")}, 413)
         try:
-            data = json.loads(request.body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            return answer({"error": self.ugettext("The request body is not valid JSON.")}, 400)
-        if not isinstance(data, dict):
-            return answer({"error": self.ugettext("The request body must be a JSON object.")}, 400)
+            data = request_body.json_object(request, MAX_BODY_BYTES, self.ugettext)
+        except request_body.BadRequestBody as error:
+            return answer({"error": str(error)}, error.status)
         try:
             self.upgrade_saved_state()
             return answer(method(self, data, suffix))

@@ -23,7 +23,7 @@ from ..domain import authoring, chance, messages, pack_loader
 from ..domain.overrides import OverridesError, apply_overrides, normalize_overrides, prompt_key
 from ..domain.pack_loader import PackError
 from ..domain.pack_model import LEVELS, SITUATIONAL, Pack, localize
-from . import templates
+from . import request_body, templates
 from .olx import OlxError, OlxMixin
 
 MAX_EDIT_BYTES = 1024 * 1024
@@ -121,14 +121,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
 
     def _read_edits(self, request) -> tuple[dict, list]:
         """The ``values`` and ``defaults`` of a save request; raises ValueError with the reason."""
-        if len(request.body or b"") > MAX_EDIT_BYTES:
-            raise ValueError(self.ugettext("The request is too large."))
-        try:
-            data = json.loads(request.body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            raise ValueError(self.ugettext("The request body is not valid JSON.")) from None
-        if not isinstance(data, dict):
-            raise ValueError(self.ugettext("The request body must be a JSON object."))
+        data = request_body.json_object(request, MAX_EDIT_BYTES, self.ugettext)
         values, defaults = data.get("values", {}), data.get("defaults", [])
         if not isinstance(values, dict) or not isinstance(defaults, list):
             raise ValueError(self.ugettext('"values" must be an object and "defaults" a list of field names.'))
@@ -194,11 +187,9 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
         if request.method != "POST":
             return _json_response({"error": self.ugettext("Only POST is allowed.")}, 405)
         try:
-            data = json.loads((request.body or b"")[:MAX_EDIT_BYTES].decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            return _json_response({"error": self.ugettext("The request body is not valid JSON.")}, 400)
-        if not isinstance(data, dict):
-            return _json_response({"error": self.ugettext("The request body must be a JSON object.")}, 400)
+            data = request_body.json_object(request, MAX_EDIT_BYTES, self.ugettext)
+        except request_body.BadRequestBody as error:
+            return _json_response({"error": str(error)}, error.status)
         text, fair = self.chance_text({"cut_scores": data.get("cut_scores", []),
                                        "self_assessment_weight": data.get("self_assessment_weight")})
         return _json_response({"text": text, "fair": fair})
@@ -236,13 +227,8 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
 
     def _course_pack_text(self, request) -> str:
         """The ``yaml`` of a course-pack save request; raises ValueError with the reason."""
-        if len(request.body or b"") > MAX_COURSE_PACK_REQUEST_BYTES:
-            raise ValueError(self.ugettext("The request is too large."))
-        try:
-            data = json.loads(request.body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            raise ValueError(self.ugettext("The request body is not valid JSON.")) from None
-        if not isinstance(data, dict) or not isinstance(data.get("yaml"), str):
+        data = request_body.json_object(request, MAX_COURSE_PACK_REQUEST_BYTES, self.ugettext)
+        if not isinstance(data.get("yaml"), str):
             raise ValueError(self.ugettext('The request must be a JSON object with the pack as text in "yaml".'))
         return data["yaml"]
 
