@@ -18,7 +18,7 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 from xblock.plugin import PluginMissingError
-from xblock.scorable import ScorableXBlockMixin, Score
+from xblock.scorable import ScorableXBlockMixin
 from xblock.utils.resources import ResourceLoader
 
 from .. import package_data
@@ -29,6 +29,7 @@ from ..domain.pack_model import Pack
 from ..platform import attempt_claims, pack_sources
 from ..platform.services import RuntimeServicesMixin
 from . import followups, loop, presenters, request_body, templates
+from .grading import AssessmentGradingMixin
 from .staff import CompetencyStaffMixin
 from .studio import AssessmentStudioMixin
 
@@ -43,11 +44,6 @@ MAX_BODY_BYTES = 64 * 1024
 def _(text):
     """Mark a string for extraction; it is translated where it is shown."""
     return text
-
-
-def _stored_number(value) -> float:
-    """A level or overall score as stored; anything but a number counts as 0."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 class HandlerError(Exception):
@@ -83,8 +79,8 @@ def json_handler(method):
 
 
 @XBlock.wants("completion")
-class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, RuntimeServicesMixin,
-                                ScorableXBlockMixin, XBlock):
+class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, AssessmentGradingMixin,
+                                RuntimeServicesMixin, ScorableXBlockMixin, XBlock):
     """Assess a competency, grade the learner to a level, and point to what comes next."""
 
     display_name = String(display_name=_("Display name"), default=_("Customer service self-check"),
@@ -190,27 +186,6 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
         return scoring.score(self.active_items(pack), pack.dimensions, answers, self.effective_cut_scores(pack),
                              self.effective_self_assessment_weight(pack), pack.scoring.min_items_per_dimension)
 
-    def score_for(self, result: dict, grading_mode: str | None = None) -> Score:
-        """The grade of an attempt record; a level or overall that is no number (odd stored state) is 0."""
-        if (grading_mode or self.grading_mode) == "level":
-            return Score(raw_earned=_stored_number(result.get("level")), raw_possible=3.0)
-        return Score(raw_earned=round(_stored_number(result.get("overall")), 2), raw_possible=100.0)
-
-    def counted_result(self, records: list | None = None, retake_policy: str | None = None,
-                       grading_mode: str | None = None) -> dict | None:
-        """
-        The attempt whose score counts under the retake policy (of ``records``, else the
-        learner's). Reports pass ``retake_policy`` and ``grading_mode``, read once: for each
-        learner, reading a field costs more than scoring the attempts it decides between.
-        """
-        records = self.results if records is None else records
-        if not records:
-            return None
-        if len(records) == 1 or (retake_policy or self.retake_policy) == "latest":
-            return records[-1]
-        grading_mode = grading_mode or self.grading_mode
-        return max(records, key=lambda record: self.score_for(record, grading_mode).raw_earned)
-
     def current_level(self, pack: Pack | None = None) -> int | None:
         """
         The learner's level now: that of the counted attempt, rescored from its answers with
@@ -262,60 +237,6 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Run
     def is_submitted(self) -> bool:
         """The learner has submitted at least once (<conditional submitted="True">)."""
         return bool(self.results)
-
-    # ----- ScorableXBlockMixin -------------------------------------------------------------------
-
-    def has_submitted_answer(self) -> bool:
-        return bool(self.results)
-
-    def max_score(self) -> float:
-        return 3.0 if self.grading_mode == "level" else 100.0
-
-    def get_score(self) -> Score | None:
-        if not self.raw_score:
-            return None
-        return Score(self.raw_score["raw_earned"], self.raw_score["raw_possible"])
-
-    def set_score(self, score: Score) -> None:
-        self.raw_score = {"raw_earned": score.raw_earned, "raw_possible": score.raw_possible}
-
-    def calculate_score(self) -> Score:
-        """Rescore every kept attempt from its answers with today's key and cut scores."""
-        pack = self.load_pack()
-        return self.score_for(self.rescored_counted_result(pack))
-
-    def rescore(self, only_if_higher):
-        """Publish a recomputed grade and keep it, unless ``only_if_higher`` and it is not higher."""
-        self.upgrade_saved_state()
-        if not self.has_submitted_answer():
-            raise ValueError(self.ugettext("Cannot rescore an assessment nobody has submitted."))
-        new_score = self.calculate_score()
-        current = self.get_score()
-        if not only_if_higher or current is None or new_score.raw_earned > current.raw_earned:
-            self.set_score(new_score)
-        self._publish_grade(new_score, only_if_higher)
-
-    def rescored_counted_result(self, pack: Pack) -> dict | None:
-        """The attempt that counts, every attempt rescored first with today's key and cut scores."""
-        return self.counted_result([self.rescored(pack, record) for record in self.results])
-
-    def rescored(self, pack: Pack, record: dict) -> dict:
-        """``record`` scored again from its answers with today's questions, key and cut scores."""
-        answers = record.get("answers")
-        answers = self._valid_answers(pack, answers if isinstance(answers, dict) else {})
-        return self._result_record(pack, self.score_answers(pack, answers), answers, record.get("submitted_at"))
-
-    def _valid_answers(self, pack: Pack, answers: dict) -> dict:
-        items = {item.id: item for item in self.active_items(pack)}
-        return {k: v for k, v in answers.items() if k in items and self._is_valid(items[k], v)}
-
-    @staticmethod
-    def _is_valid(item, value) -> bool:
-        try:
-            scoring.clean_answer(item, value)
-        except scoring.AnswerError:
-            return False
-        return True
 
     # ----- views ---------------------------------------------------------------------------------
 

@@ -116,11 +116,6 @@ def _tuple_getter(indices: list[int]):
     return operator.itemgetter(*indices)
 
 
-def _stored_number(value) -> float:
-    """As the block's grade reads a stored level or overall: anything but a number is 0."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
-
-
 class AttemptScorer:
     """Rescore stored attempts with today's questions, key and cut scores (see the module's docstring)."""
 
@@ -316,7 +311,7 @@ class AttemptScorer:
             scored = self.score(record.get("answers"))
             if first is None:
                 first = scored
-            key = _stored_number(scored.level) if by_level else round(_stored_number(scored.overall), 2)
+            key = state_layout.stored_number(scored.level) if by_level else round(state_layout.stored_number(scored.overall), 2)
             if best is None or key > best_key:  # the first of equals, as max() picks
                 best, best_key = scored, key
         return best, first, scored

@@ -71,3 +71,8 @@ def saved_results(state) -> list[dict]:
         return upgrade(state.get("state_version"), {"results": records})[1]["results"]
     except (ValueError, KeyError, TypeError, AttributeError):
         return records
+
+
+def stored_number(value) -> float:
+    """A stored level or overall score as the grade reads it: anything but a number counts as 0."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
