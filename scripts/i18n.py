@@ -239,12 +239,24 @@ def problems() -> list[str]:
                 if stale:
                     found.append(f"{mo_path}: out of date (run `make i18n-compile`)")
     for language in languages():
+        found += _same_in_both_domains(language)
         for path, content in compiled_outputs(language).items():
             if path.suffix == ".mo" and path.parent.parent.parent == LOCALE_DIR:
                 continue  # checked above, by content (Babel may order a .mo differently)
             if not path.exists() or path.read_bytes() != content:
                 found.append(f"{path}: missing or out of date (run `make i18n-compile`)")
     return found
+
+
+def _same_in_both_domains(language: str) -> list[str]:
+    """A string the templates and the JavaScript both show (a button the script relabels) reads alike in both."""
+    paths = [po_path(language, domain) for domain in DOMAINS]
+    if language == SOURCE_LANGUAGE or not all(path.exists() for path in paths):
+        return []
+    text, script = ({message.id: message.string for message in read_catalog(path, language) if message.id}
+                    for path in paths)
+    return [f"{paths[1]}: {msgid!r} is translated {script[msgid]!r} here but {text[msgid]!r} in {paths[0].name}"
+            for msgid in sorted(set(text) & set(script), key=str) if text[msgid] != script[msgid]]
 
 
 def _translations(catalog: Catalog) -> dict:

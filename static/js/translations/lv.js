@@ -16,7 +16,7 @@
  "Saved.": "Saglabāts.",
  "Saving": "Saglabā",
  "Saving…": "Saglabā…",
- "Show the cohort figures": "Rādīt grupas rādītājus",
+ "Show the cohort figures": "Rādīt grupas datus",
  "Something went wrong. Please try again.": "Kaut kas nogāja greizi. Lūdzu, mēģini vēlreiz.",
  "The course pack is removed; the installed pack is used.": "Kursa pakotne noņemta; tiek izmantota instalētā pakotne.",
  "The pack could not be saved.": "Pakotni neizdevās saglabāt.",

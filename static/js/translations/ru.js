@@ -16,7 +16,7 @@
  "Saved.": "Сохранено.",
  "Saving": "Сохранение",
  "Saving…": "Сохранение…",
- "Show the cohort figures": "Показать показатели группы",
+ "Show the cohort figures": "Показать данные группы",
  "Something went wrong. Please try again.": "Что-то пошло не так. Попробуйте ещё раз.",
  "The course pack is removed; the installed pack is used.": "Пакет курса удалён; используется установленный пакет.",
  "The pack could not be saved.": "Не удалось сохранить пакет.",
