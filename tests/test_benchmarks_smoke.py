@@ -12,12 +12,13 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from xblock.core import XBlock
 
-from benchmarks import http_latency, inprocess, report_rows, scaling, timing, weight
+from benchmarks import http_latency, inprocess, report_rows, scaling, synthetic, timing, weight
 from benchmarks.env import Driver, poll_installed
 from benchmarks.noop_block import BLOCK_TYPE, NoopBlock
-from competency_xblock.domain.pack_loader import PackError
+from competency_xblock.domain.pack_loader import MAX_PACK_BYTES, PackError
 from competency_xblock.platform import pack_sources
 
 from .conftest import stored_answers
@@ -75,6 +76,13 @@ def test_synthetic_packs_hold_the_asked_number_of_items(db):
     with pytest.raises(PackError):
         pack_sources.installed_library().get(pack_ids[50])  # the installed library is back
     assert pack_sources.installed_library().get("customer_service")
+
+
+def test_the_largest_synthetic_pack_is_within_the_pack_size_limit():
+    """`make bench` scales to this many items: its pack must load, as a designer's large pack would."""
+    data = synthetic.synthetic_pack_data(max(scaling.SIZES))
+    size = len(yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
+    assert len(data["languages"]) == 4 and size <= MAX_PACK_BYTES, size
 
 
 def test_client_weight_counts_the_blocks_own_files(db):

@@ -192,7 +192,7 @@ def test_the_course_pack_is_content_not_a_setting():
     edx-platform, xmodule/modulestore/split_mongo/split.py (``update_item``, ``_persist_subdag``):
     ``Scope.settings`` fields go into the block's ``fields`` in the course *structure*, which is
     copied whole at every edit and publish; ``Scope.content`` fields go to a separate *definition*
-    (``update_definition_from_data``). A pack of up to 512 KB belongs in the definition.
+    (``update_definition_from_data``). A pack of up to 2 MB belongs in the definition.
     """
     from competency_xblock import CompetencyAssessmentBlock   # pylint: disable=import-outside-toplevel
     from xblock.fields import Scope   # pylint: disable=import-outside-toplevel
