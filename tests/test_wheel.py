@@ -102,6 +102,6 @@ def test_wheel_installs_and_renders_in_a_clean_environment(wheel, tmp_path):
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     assert figures["fieldsets"] == figures["items"] > 0
     assert figures["save_status"] == 200
-    assert figures["chart_bars"] == figures["dimensions"]  # the result page's chart, an included template
+    assert figures["chart_bars"] == figures["dimensions"]  # the result page's chart: the tag library, from the wheel
     # Polish from the installed package's translations/ folder, under the SDK's plain i18n service
     assert figures["polish_button"] and figures["polish_js"]

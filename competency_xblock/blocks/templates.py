@@ -30,9 +30,10 @@ from .. import package_data
 
 @functools.cache
 def _engine() -> Engine:
-    # {% include "bar_chart.html" %} and the like name templates in static/html/.
+    # {% include "studio_lesson.html" %} and the like name templates in static/html/.
     partials = str(package_data.data_path("static/html"))
-    return Engine(dirs=[partials], libraries=get_installed_libraries(), autoescape=True)
+    libraries = {**get_installed_libraries(), "competency_charts": "competency_xblock.blocks.chart_tags"}
+    return Engine(dirs=[partials], libraries=libraries, autoescape=True)
 
 
 @functools.cache

@@ -1,11 +1,18 @@
 """Geometry of the horizontal bar charts the result and staff views draw as inline SVG (pure)."""
 from __future__ import annotations
 
+import functools
 import textwrap
 
 BAR_HEIGHT = 28    # one row: a 20 px bar with room above and below
 BAR_WIDTH = 300    # the length of a full bar
 LINE_HEIGHT = 19   # one line of a label written above its bar (16 px type)
+
+
+@functools.lru_cache(maxsize=1024)
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    """``text`` in lines of at most ``width`` characters; kept, as the same few names come back on every page."""
+    return tuple(textwrap.wrap(text, width)) or ("",)
 
 
 def bar_chart(rows: list[dict], fractions: list[float], label_width: int, value_room: int,
@@ -23,7 +30,7 @@ def bar_chart(rows: list[dict], fractions: list[float], label_width: int, value_
     placed, top = [], 0
     for row, fraction in zip(rows, fractions):
         if above:
-            lines = textwrap.wrap(str(row["name"]), label_line_chars) or [""]
+            lines = _wrapped(str(row["name"]), label_line_chars)
             label_lines = [{"text": line, "y": top + 15 + index * LINE_HEIGHT} for index, line in enumerate(lines)]
             bar_y = top + len(lines) * LINE_HEIGHT + 3
             height = len(lines) * LINE_HEIGHT + 3 + BAR_HEIGHT
