@@ -156,6 +156,7 @@ class LmsI18nService:
 def test_the_blocks_ngettext_goes_through_the_lms_i18n_service(language):
     service = LmsI18nService(catalog("text", language))
     block = SimpleNamespace(runtime=SimpleNamespace(service=lambda block, name: service if name == "i18n" else None))
+    block.i18n_service = lambda: RuntimeServicesMixin.i18n_service(block)
     forms = [RuntimeServicesMixin.ngettext(block, "%(counter)s attempt left", "%(counter)s attempts left", n)
              for n in COUNTS]
     messages = {m.id[0]: m.string for m in plural_messages("text", language)}["%(counter)s attempt left"]

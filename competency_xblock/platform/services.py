@@ -2,6 +2,7 @@
 import functools
 import json
 
+from django.utils import translation
 from webob import Response
 from xblock.core import XBlock, XBlockMixin
 
@@ -38,11 +39,19 @@ class RuntimeServicesMixin(XBlockMixin):
         """
         The runtime's ``i18n`` service, or the block's own ``text`` catalogue for the active
         language when the service holds none of the block's (see ``translations``).
+
+        Kept on the block for its language: Open edX's runtime builds a new ``XBlockI18nService``
+        (a catalogue search on disk) at every ``service()`` call, and a block lives for one request.
         """
+        language = translation.get_language()
+        kept = self.__dict__.get("_i18n_service_kept")
+        if kept is not None and kept[0] == language:
+            return kept[1]
         service = self.runtime.service(self, "i18n")
-        if translations.has_block_catalogue(service):
-            return service
-        return translations.python_translation() or service
+        if not translations.has_block_catalogue(service):
+            service = translations.python_translation() or service
+        self._i18n_service_kept = (language, service)  # pylint: disable=attribute-defined-outside-init
+        return service
 
     def add_javascript_catalog(self, fragment) -> None:
         """
@@ -64,7 +73,7 @@ class RuntimeServicesMixin(XBlockMixin):
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         """The form of a counted string for ``count`` (Russian and Latvian have three)."""
-        return self.runtime.service(self, "i18n").ngettext(singular, plural, count)
+        return self.i18n_service().ngettext(singular, plural, count)
 
     def user_is_staff(self) -> bool:
         """True for course staff: the ``user`` service's ``edx-platform.user_is_staff``, never a request value."""

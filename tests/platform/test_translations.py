@@ -183,3 +183,26 @@ def test_even_where_the_platform_misses_the_package_folder_the_learner_gets_poli
             service_as_at_16397a1(block_, "pl") if name == "i18n" else plain(learner.runtime, block_, name)))
         assert block.ugettext("Submit answers") == translated_strings("pl", "text")["Submit answers"]
         assert translated_strings("pl", "text")["Submit answers"] in learner.render(block)
+
+
+def polish_plural_forms(singular: str) -> tuple[str, ...]:
+    with (LOCALE_SOURCES / "pl" / "LC_MESSAGES" / "text.po").open("rb") as handle:
+        return next(message.string for message in read_po(handle, locale="pl") if message.id and
+                    isinstance(message.id, tuple) and message.id[0] == singular)
+
+
+def test_counted_strings_too_come_from_the_blocks_catalogue_and_follow_the_language(learner, assessment_xml,
+                                                                                     monkeypatch):
+    """Under the 16397a1c service (no catalogue of the block), ``ngettext`` is the block's Polish, then English."""
+    block = learner.load(assessment_xml)
+    plain = type(learner.runtime).service
+    monkeypatch.setattr(learner.runtime, "service", lambda block_, name: (
+        service_as_at_16397a1(block_, translation.get_language()) if name == "i18n"
+        else plain(learner.runtime, block_, name)))
+    singular = "Please answer every question before submitting ({count} question left)."
+    plural = "Please answer every question before submitting ({count} questions left)."
+    forms = polish_plural_forms(singular)  # Polish: one, few (2-4), many (5+)
+    with translation.override("pl"):
+        assert [block.ngettext(singular, plural, n) for n in (1, 3, 5)] == [forms[0], forms[1], forms[2]]
+    with translation.override("en"):  # the block keeps its service per language, never across a switch
+        assert [block.ngettext(singular, plural, n) for n in (1, 3)] == [singular, plural]
