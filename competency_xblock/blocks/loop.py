@@ -41,12 +41,19 @@ def area_lessons(block, pack: Pack, result: Result, language: str, gates, dimens
     return areas
 
 
-def self_view_rows(pack: Pack, result: Result, language: str) -> list[dict]:
+def self_view_rows(block, pack: Pack, result: Result, language: str) -> list[dict]:
+    """Per dimension with a gap: its name, the gap in signed points, and what the gap says, worded."""
+    readings = {
+        self_view.HIGHER: block.ugettext("You rate yourself higher than your answers to the situations suggest."),
+        self_view.LOWER: block.ugettext("You rate yourself lower than your answers to the situations suggest."),
+        self_view.ALIGNED: block.ugettext("Your self-view matches the situations."),
+    }
     rows = []
     for dimension_id, gap in self_view.gaps(result).items():
         if gap is not None:
-            rows.append({"name": _name(pack, dimension_id, language), "gap": round(gap),
-                         "reading": self_view.reading(gap)})
+            reading, points = self_view.reading(gap), round(gap)
+            rows.append({"name": _name(pack, dimension_id, language), "gap": f"{points:+d}" if points else "0",
+                         "reading": reading, "reading_text": readings[reading]})
     return rows
 
 
@@ -109,7 +116,7 @@ def loop_context(block, pack: Pack, result: Result, language: str, gates, counte
     return {
         "dimensions": [{**row, "level": own_levels.get(row["id"])} for row in dimensions],
         "area_lessons": area_lessons(block, pack, result, language, gates, dimension_levels),
-        "self_view": self_view_rows(pack, result, language),
+        "self_view": self_view_rows(block, pack, result, language),
         "self_view_threshold": round(self_view.GAP_THRESHOLD),
         "retake_invitation": invitation,
         "retake_opens_at": opens_at.strftime("%Y-%m-%d %H:%M") if waiting else "",
