@@ -14,6 +14,11 @@ and poll's ``vote`` (as a new learner). All three kinds thus run under the same 
 load, at the same time. Latency is measured
 by the client, request sent to response read, on a fresh connection each (as the load
 test does). The first round of each learner is a warm-up and is not counted.
+
+That is one burst; the server takes three, one after another, with new learners each. A
+p95 ratio moves by ±0.1 from one burst to the next on a shared two-core machine (the 95th
+percentile of a few hundred requests, and whatever else the machine runs), so the figures
+reported are those of the burst with the median p95 ratio, and the notes give every burst's.
 """
 from __future__ import annotations
 
@@ -108,14 +113,14 @@ class Learners:
         elif counted:
             self.latency[kind].append(elapsed)
 
-    async def learner(self, client, number: int, rounds: int):
+    async def learner(self, client, name: str, number: int, rounds: int):
         kinds = ["submit", "noop", "vote"]
         for round_number in range(rounds + 1):
             shift = (number + round_number) % len(kinds)
             for kind in kinds[shift:] + kinds[:shift]:
-                await self.call(client, kind, f"bench-http-{number}-{round_number}", counted=round_number > 0)
+                await self.call(client, kind, f"{name}-{round_number}", counted=round_number > 0)
 
-    async def run(self, learners: int, rounds: int, deadline: float):
+    async def run(self, learners: int, rounds: int, deadline: float, burst: int = 0):
         import httpx  # pylint: disable=import-outside-toplevel
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=0)
         async with contextlib.AsyncExitStack() as stack:
@@ -124,15 +129,16 @@ class Learners:
                 for _ in range(learners)]
             # One after the other: the workbench creates a block's shared rows on first view with a
             # get_or_create that races (two rows, then a 500), and page views are not what is measured.
-            for number, client in enumerate(clients):
-                await self.open_pages(client, f"bench-http-{number}")
-            await asyncio.wait_for(asyncio.gather(*(self.learner(client, number, rounds)
-                                                    for number, client in enumerate(clients))), deadline)
+            names = [f"bench-http-{burst}-{number}" for number in range(learners)]
+            for name, client in zip(names, clients):
+                await self.open_pages(client, name)
+            await asyncio.wait_for(asyncio.gather(*(self.learner(client, name, number, rounds) for number, (name, client)
+                                                    in enumerate(zip(names, clients)))), deadline)
 
 
-def measure(learners: int = 20, rounds: int = 15, workers: int = 4, threads: int = 4,
+def measure(learners: int = 20, rounds: int = 15, workers: int = 4, threads: int = 4, bursts: int = 3,
             deadline: float = 900, settings: str = "benchmarks.bench_settings") -> dict:
-    """Start PostgreSQL and gunicorn, run the learners, stop both; the latencies in seconds."""
+    """Start PostgreSQL and gunicorn, run ``bursts`` bursts of learners, stop both; each burst's latencies in seconds."""
     from competency_xblock.platform.pack_sources import installed_library  # pylint: disable=import-outside-toplevel
     from .inprocess import POLL_CHOICE, complete_answers  # pylint: disable=import-outside-toplevel
     servers = _servers()
@@ -150,16 +156,21 @@ def measure(learners: int = 20, rounds: int = 15, workers: int = 4, threads: int
         stack.callback(server.stop)
         server.start()
         paths = scenario_paths(server.base_url, (OUR_SCENARIO, NOOP_SCENARIO, POLL_SCENARIO))
-        crowd = Learners(server.base_url, paths, submit_body, vote_body)
-        started = time.monotonic()
-        try:
-            asyncio.run(crowd.run(learners, rounds, deadline))
-        except Exception as error:
-            raise RuntimeError(f"the learners failed: {error}; the server's log ends:\n{server.log()}") from error
-        seconds = time.monotonic() - started
+        crowds, seconds = [], []
+        for burst in range(bursts):
+            crowd = Learners(server.base_url, paths, submit_body, vote_body)
+            started = time.monotonic()
+            try:
+                asyncio.run(crowd.run(learners, rounds, deadline, burst))
+            except Exception as error:
+                raise RuntimeError(f"the learners failed: {error}; the server's log ends:\n{server.log()}") from error
+            crowds.append(crowd)
+            seconds.append(time.monotonic() - started)
         server_profile = profile_on(server, cluster.database_settings)
-    return {"latency": crowd.latency, "errors": crowd.errors, "seconds": seconds, "learners": learners, "cache": cache,
-            "rounds": rounds, "workers": workers, "threads": threads, "profile": server_profile}
+    return {"bursts": [{"latency": crowd.latency, "errors": crowd.errors, "seconds": burst_seconds}
+                       for crowd, burst_seconds in zip(crowds, seconds)],
+            "learners": learners, "cache": cache, "rounds": rounds, "workers": workers, "threads": threads,
+            "profile": server_profile}
 
 
 def profile_on(server, databases: dict) -> dict | str:
@@ -183,38 +194,47 @@ def _p(values, q) -> float:
     return quantile(values, q) * 1e3
 
 
-def http_latency(learners: int = 20, rounds: int = 15, store: str = "workbench") -> list[Finding]:
+def _ratio(latency: dict, kind: str, q: float = 0.95) -> float:
+    return _p(latency[kind], q) / _p(latency["noop"], q)
+
+
+def http_latency(learners: int = 20, rounds: int = 30, store: str = "workbench", bursts: int = 3) -> list[Finding]:
     """Item 4 on the workbench's store; with ``store="lms"``, item 7's HTTP row on the LMS-shaped store."""
     section = "7 LMS-shaped store: HTTP" if store == "lms" else "4 HTTP"
     reason = unavailable_reason()
     if reason:
         return [Finding(section, "submit vs trivial handler under gunicorn + PostgreSQL", "not run", "", "",
                         f"p95 ratio ≤ {TARGET_P95_RATIO}", None, notes=[reason])]
-    run = measure(learners, rounds, settings="benchmarks.bench_settings_lms" if store == "lms"
+    run = measure(learners, rounds, bursts=bursts, settings="benchmarks.bench_settings_lms" if store == "lms"
                   else "benchmarks.bench_settings")
-    latency = run["latency"]
-    if run["errors"] or not all(latency.values()):
-        raise RuntimeError(f"{len(run['errors'])} failed requests, e.g. {run['errors'][:3]}")
+    for burst in run["bursts"]:
+        if burst["errors"] or not all(burst["latency"].values()):
+            raise RuntimeError(f"{len(burst['errors'])} failed requests, e.g. {burst['errors'][:3]}")
+    ranked = sorted(run["bursts"], key=lambda burst: _ratio(burst["latency"], "submit"))
+    shown = ranked[(len(ranked) - 1) // 2]  # the median burst (the lower middle one of an even number)
+    latency = shown["latency"]
     submit, noop, vote = latency["submit"], latency["noop"], latency["vote"]
     p50_ratio = _p(submit, 0.5) / _p(noop, 0.5)
     p95_ratio = _p(submit, 0.95) / _p(noop, 0.95)
     setting = (f"{learners} learners at once, gunicorn {run['workers']} workers × {run['threads']} threads, "
-               f"{len(submit)} requests of each kind, {run['seconds']:.0f} s"
+               f"the median of {len(ranked)} bursts of {len(submit)} requests of each kind, {shown['seconds']:.0f} s each"
                + (f", cache on {run['cache']}" if store == "lms" else ""))
-    notes = []
+    every_burst = ", ".join(f"{_ratio(burst['latency'], 'submit'):.2f}" for burst in run["bursts"])
+    every_vote = ", ".join(f"{_ratio(burst['latency'], 'vote'):.2f}" for burst in run["bursts"])
+    notes = [f"p95 ratio of each burst, in the order run: our submit {every_burst}; poll's vote {every_vote}"]
     if isinstance(run["profile"], dict):
-        notes = [f"in-process on the same PostgreSQL database, {name}: {figures['ms']:.1f} ms under the profiler, "
+        notes += [f"in-process on the same PostgreSQL database, {name}: {figures['ms']:.1f} ms under the profiler, "
                  f"{figures['queries']} SQL statements ({figures['writes']} writes, each its own commit); "
                  f"{figures['shares']}" for name, figures in run["profile"].items()]
     else:
-        notes = [f"no server-side profile: {run['profile']}"]
+        notes.append(f"no server-side profile: {run['profile']}")
     return [
         Finding(section, f"our submit vs the trivial handler ({setting})",
                 f"p50 {_p(submit, 0.5):.0f} ms, p95 {_p(submit, 0.95):.0f} ms",
                 f"trivial: p50 {_p(noop, 0.5):.0f} ms, p95 {_p(noop, 0.95):.0f} ms",
                 f"p95 ratio {p95_ratio:.2f} (p50 ratio {p50_ratio:.2f})", f"p95 ratio ≤ {TARGET_P95_RATIO}",
                 p95_ratio <= TARGET_P95_RATIO, notes=notes),
-        Finding(section, "poll's vote in the same run (informative)",
+        Finding(section, "poll's vote in the same burst (informative)",
                 f"p50 {_p(vote, 0.5):.0f} ms, p95 {_p(vote, 0.95):.0f} ms",
                 f"trivial: p50 {_p(noop, 0.5):.0f} ms, p95 {_p(noop, 0.95):.0f} ms",
                 f"p95 ratio {_p(vote, 0.95) / _p(noop, 0.95):.2f}", "", None),

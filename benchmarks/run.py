@@ -86,11 +86,11 @@ def run_items(selected: set[str], quick: bool) -> tuple[list[Finding], list[str]
         ("5", "client weight", weight.client_weight),
         ("6", "reports", lambda: report_rows.report_rows(
             **({"count": 500, "pool_size": 10, "repetitions": 1} if quick else {}))),
-        ("4", "HTTP", lambda: http_latency.http_latency(**({"rounds": 1} if quick else {}))),
+        ("4", "HTTP", lambda: http_latency.http_latency(**({"rounds": 1, "bursts": 1} if quick else {}))),
         ("7", "LMS-shaped store: render and submit", lambda: inprocess.render_and_submit(
             store="lms", **({"rounds": 3, "warmup": 1} if quick else {}))),
         ("7", "LMS-shaped store: HTTP", lambda: http_latency.http_latency(
-            store="lms", **({"rounds": 1} if quick else {}))),
+            store="lms", **({"rounds": 1, "bursts": 1} if quick else {}))),
     ]
     findings, failures = [], []
     for key, name, benchmark in plan:
