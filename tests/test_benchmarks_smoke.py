@@ -180,3 +180,24 @@ def test_the_lms_shaped_server_settings_install_the_store():
                          cwd=Path(__file__).resolve().parent.parent, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "LmsShapedStore"
+
+
+def test_the_lms_shaped_server_runs_django_as_the_lms_does_in_production():
+    """
+    Contract, edx-platform: ``lms/envs/common.py`` sets ``DEBUG = False`` and the default database's
+    ``CONN_MAX_AGE`` to 0 (a connection per request); ``openedx/core/lib/logsettings.py``
+    (``get_logger_config``, outside ``dev_env``) puts the root logger at INFO and gives Django no
+    logger of its own, so SQL statements are neither timed nor logged.
+    """
+    import os  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+    code = ("import django, logging; django.setup(); from django.conf import settings; from django.db import connection; "
+            "print(settings.DEBUG, connection.settings_dict['CONN_MAX_AGE'], connection.queries_logged, "
+            "logging.getLogger('django.db.backends').isEnabledFor(logging.DEBUG))")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchmarks.bench_settings_lms",
+               WORKBENCH_DATABASES='{"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}')
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "False 0 False False"
