@@ -40,6 +40,7 @@ LOWERED_BELOW = 0.5
 RAISED_FROM = 0.75
 # Scores closer to a cut than 10^-LEVEL_DECIMALS are on it (float noise; see above).
 LEVEL_DECIMALS = 9
+CUT_TOLERANCE = 10 ** -LEVEL_DECIMALS
 # A result this many standard errors or closer to a cut is borderline; checked by the
 # simulation in tests/test_borderline_simulation.py (README "Scoring").
 BORDERLINE_Z = 1.0
@@ -118,16 +119,12 @@ def level_for(percent: float, cut_scores: tuple[float, float]) -> int:
     """Level 1, 2 or 3 for a score in percent; a score at a cut gets the higher level."""
     low, high = cut_scores
     # A score within float noise of C2 reaches it, unless it is exactly C1 of two cuts closer than the noise.
-    if percent >= high or (_at_cut(percent, high) and percent > low):
+    # (The tolerance is written out here: the cohort figures call this for every attempt of a course.)
+    if percent >= high or (abs(percent - high) <= CUT_TOLERANCE and percent > low):
         return 3
-    if percent >= low or _at_cut(percent, low):
+    if percent >= low or abs(percent - low) <= CUT_TOLERANCE:
         return 2
     return 1
-
-
-def _at_cut(percent: float, cut: float) -> bool:
-    """Equal to ``cut`` up to float noise (see LEVEL_DECIMALS)."""
-    return abs(percent - cut) <= 10 ** -LEVEL_DECIMALS
 
 
 def shown_score(percent: float, decimals: int = 1) -> Decimal:
