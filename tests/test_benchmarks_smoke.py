@@ -167,19 +167,24 @@ def test_report_rows_word_answers_as_answers_text_does(pack):
             assert rows.answers_text(answers) == reports.answers_text(pack, pack.items, answers, language)
 
 
-def test_the_lms_shaped_server_settings_install_the_store():
-    """The HTTP server of item 7 (bench_settings_lms) gives each request's runtime an LmsShapedStore."""
+def in_the_lms_shaped_server(code: str) -> str:
+    """The last line ``code`` prints in a fresh process with the settings of item 7's server (bench_settings_lms)."""
     import os  # pylint: disable=import-outside-toplevel
     import subprocess  # pylint: disable=import-outside-toplevel
     import sys  # pylint: disable=import-outside-toplevel
-    code = ("import django, gc; django.setup(); gc.collect(); from workbench.runtime import WorkbenchRuntime; "
-            "print(type(WorkbenchRuntime('someone')._services['field-data']._kvs).__name__)")
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchmarks.bench_settings_lms",
                WORKBENCH_DATABASES='{"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}')
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
                          cwd=Path(__file__).resolve().parent.parent, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.strip().splitlines()[-1] == "LmsShapedStore"
+    return run.stdout.strip().splitlines()[-1]
+
+
+def test_the_lms_shaped_server_settings_install_the_store():
+    """The HTTP server of item 7 (bench_settings_lms) gives each request's runtime an LmsShapedStore."""
+    assert in_the_lms_shaped_server(
+        "import django, gc; django.setup(); gc.collect(); from workbench.runtime import WorkbenchRuntime; "
+        "print(type(WorkbenchRuntime('someone')._services['field-data']._kvs).__name__)") == "LmsShapedStore"
 
 
 def test_the_lms_shaped_server_runs_django_as_the_lms_does_in_production():
@@ -189,15 +194,7 @@ def test_the_lms_shaped_server_runs_django_as_the_lms_does_in_production():
     (``get_logger_config``, outside ``dev_env``) puts the root logger at INFO and gives Django no
     logger of its own, so SQL statements are neither timed nor logged.
     """
-    import os  # pylint: disable=import-outside-toplevel
-    import subprocess  # pylint: disable=import-outside-toplevel
-    import sys  # pylint: disable=import-outside-toplevel
-    code = ("import django, logging; django.setup(); from django.conf import settings; from django.db import connection; "
-            "print(settings.DEBUG, connection.settings_dict['CONN_MAX_AGE'], connection.queries_logged, "
-            "logging.getLogger('django.db.backends').isEnabledFor(logging.DEBUG))")
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchmarks.bench_settings_lms",
-               WORKBENCH_DATABASES='{"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}')
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                         cwd=Path(__file__).resolve().parent.parent, check=False)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.strip().splitlines()[-1] == "False 0 False False"
+    assert in_the_lms_shaped_server(
+        "import django, logging; django.setup(); from django.conf import settings; from django.db import connection; "
+        "print(settings.DEBUG, connection.settings_dict['CONN_MAX_AGE'], connection.queries_logged, "
+        "logging.getLogger('django.db.backends').isEnabledFor(logging.DEBUG))") == "False 0 False False"
