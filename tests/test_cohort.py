@@ -18,7 +18,7 @@ from collections import namedtuple
 
 import pytest
 
-from competency_xblock.domain import cohort, growth, reports, state_layout, statistics
+from competency_xblock.domain import attempt_scoring, cohort, cohort_tally, growth, reports, state_layout, statistics
 
 from .conftest import stored_answers
 from .workbench import Learner
@@ -84,14 +84,14 @@ def random_states(pack, count: int, seed: int) -> list[UserState]:
 def test_the_quick_pass_gives_the_plain_routes_summary_and_figures(db, pack, policy, mode, tables, monkeypatch):
     """Whatever tables the pack allows (long dimensions get smaller ones, or none), the figures are the same."""
     if tables != "per dimension":
-        monkeypatch.setattr(cohort, "DIMENSION_TABLE_LIMIT", 0)
+        monkeypatch.setattr(attempt_scoring, "DIMENSION_TABLE_LIMIT", 0)
     if tables == "none":
-        monkeypatch.setattr(cohort, "PART_TABLE_LIMIT", 0)
+        monkeypatch.setattr(attempt_scoring, "PART_TABLE_LIMIT", 0)
     block = Learner("staff").load(f'<competency_assessment retake_policy="{policy}" grading_mode="{mode}" '
                                   'cut_scores="[40, 70]"/>')
     states = random_states(pack, 600, seed=len(policy) + len(mode))
     rules = block.cohort_rules(pack)
-    scorer = cohort.AttemptScorer(rules)
+    scorer = attempt_scoring.AttemptScorer(rules)
     assert (scorer.dimension_tables is not None) == (tables == "per dimension")
     assert all((part[1] is not None) == (tables != "none") for group in scorer.groups for part in group[1:] if part)
     expected, expected_figures = plain_route(block, pack, states)
@@ -110,7 +110,7 @@ def test_long_dimensions_are_folded_into_sums_with_the_same_result(db, pack, mon
     states = random_states(pack, 300, seed=9)
     rules = block.cohort_rules(pack)
     unfolded = cohort.summarize(rules, states)
-    monkeypatch.setattr(cohort, "MAX_PATTERNS", 3)
+    monkeypatch.setattr(cohort_tally, "MAX_PATTERNS", 3)
     assert cohort.summarize(rules, states) == unfolded == plain_summary(block, pack, states)
 
 
