@@ -164,6 +164,12 @@ class AttemptScorer:
         points = [self.tables[index].get(values[index]) for index in indices]
         return None if None in points else sum(weight * point for weight, point in zip(weights, points))
 
+    def _ratio(self, part, values) -> float | None:
+        """``scoring._ratio`` of a part: sum(w * x) / sum(w * max) over its items, in order; None if an answer is invalid."""
+        getter, table, possible, _items = part
+        numerator = table.get(getter(values)) if table is not None else self._numerator(part, values)
+        return None if numerator is None else numerator / possible
+
     def _score_complete(self, values: tuple) -> Scored | None:
         """Every question answered (with values of the right types): ``scoring.score``'s arithmetic; None if one is invalid."""
         if self.dimension_tables is not None:  # the usual pack: a percent per dimension from its table
@@ -178,20 +184,10 @@ class AttemptScorer:
         weight = self.rules.self_assessment_weight
         percents, gaps = [], []
         for scored, situational, self_rated in self.groups:
-            # scoring._ratio: sum(w * x) / sum(w * max), over the dimension's items of one kind, in order
-            s = r = None
-            if situational:
-                getter, table, possible, _items = situational
-                s = table.get(getter(values)) if table is not None else self._numerator(situational, values)
-                if s is None:
-                    return None
-                s /= possible
-            if self_rated:
-                getter, table, possible, _items = self_rated
-                r = table.get(getter(values)) if table is not None else self._numerator(self_rated, values)
-                if r is None:
-                    return None
-                r /= possible
+            s = self._ratio(situational, values) if situational else None
+            r = self._ratio(self_rated, values) if self_rated else None
+            if (situational and s is None) or (self_rated and r is None):
+                return None
             share = r if s is None else s if r is None else (1 - weight) * s + weight * r
             percents.append(None if share is None or not scored else 100 * share)
             gaps.append(100 * (r - s) if s is not None and r is not None else None)  # as self_view.gaps
