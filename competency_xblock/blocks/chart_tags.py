@@ -16,6 +16,7 @@ Python writes them, never localised: a Polish decimal comma would break the coor
 """
 from __future__ import annotations
 
+import unicodedata
 from html import escape
 
 from django import template
@@ -27,7 +28,8 @@ ELLIPSIS = "…"
 
 
 def cut(text: str, chars: int) -> str:
-    """``text`` if it has at most ``chars`` characters, else its first ``chars - 1`` and "…"."""
+    """``text`` (NFC, as Django's Truncator makes it) if it has at most ``chars`` characters, else its first ``chars - 1`` and "…"."""
+    text = unicodedata.normalize("NFC", text)
     return text if len(text) <= chars else text[:max(chars - 1, 0)] + ELLIPSIS
 
 
