@@ -134,3 +134,21 @@ def test_library_reports_missing_pack(tmp_path):
     with pytest.raises(PackError) as caught:
         PackLibrary(tmp_path).get("ghost")
     assert "no pack 'ghost'" in str(caught.value)
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("cut_scores: [50, 80]", "cut_scores: [50, 80, 90]", "bad.yaml:8: scoring.cut_scores: allows at most 2 entries"),
+    ("cut_scores: [50, 80]", "cut_scores: [50]", "bad.yaml:8: scoring.cut_scores: needs at least 2 entries"),
+    ("languages: [en, pl]", "languages: [en, en]", "bad.yaml:4: languages: the list holds the same entry twice"),
+    ("languages: [en, pl]", "languages: [en, Polish]",
+     "bad.yaml:4: languages[1]: 'Polish' is not a language code (such as pl, en or pt-br)"),
+    ('category: {en: "Test"', 'category: {en: "   "', "bad.yaml:6: category.en: the text is blank"),
+    ("type: situational", "type: essay",
+     "bad.yaml:28: items[0]: an item's type must be 'situational' or 'self_assessment'"),
+])
+def test_schema_problems_are_told_in_words_not_in_the_schemas_terms(old, new, expected):
+    """Never a dumped list or a regular expression: what the field needs, translatable (messages.Message)."""
+    with pytest.raises(PackError) as caught:
+        parse_pack(MINI.replace(old, new, 1), "bad.yaml")
+    assert expected in [str(issue) for issue in caught.value.issues]
+    assert all(hasattr(issue.message, "template") for issue in caught.value.issues)

@@ -166,7 +166,9 @@ def test_every_domain_message_is_in_the_catalogue(language):
 def test_every_domain_message_renders_in_every_language():
     """The fields of each translation match its template's: formatting with sample values raises nothing."""
     samples = {name: "x" for name in ("where", "problem", "level", "url", "dimension", "known", "kinds", "choices",
-                                      "language", "languages", "item", "key", "allowed", "option", "id", "share")}
+                                      "language", "languages", "item", "key", "allowed", "option", "id", "share",
+                                      "value", "name", "type", "expected", "situational", "self_assessment", "file",
+                                      "new_file", "levels", "cuts", "size", "pack", "packs", "error")}
     samples.update(limit=5, number=2, c1=60, c2=70, minimum=3, found=1)
     for language in ("pl", "ru", "lv"):
         compiled = catalog(language)
@@ -181,3 +183,61 @@ def test_messages_are_english_strings_for_the_command_line():
     problems = authoring.cut_score_problems([70, 60])
     assert problems == ["C1 must be lower than C2 (got 70 and 60)"]
     assert isinstance(problems[0], str) and problems[0].params == {"c1": 70, "c2": 60}
+
+
+# ----- the pack loader's problems, as a designer typing a course pack in Studio meets them -----------
+
+SCHEMA_PROBLEMS = {  # the line's text to find -> what Studio answers on that line
+    "colour: blue": {"pl": "colour: nieznane pole; dozwolone tutaj: ",
+                     "ru": "colour: неизвестное поле; здесь допустимы: ",
+                     "lv": "colour: nezināms lauks; šeit atļauti: "},
+    "reverse: often": {"pl": "items[5].reverse: 'often' nie jest typu 'boolean'",
+                       "ru": "items[5].reverse: 'often' не относится к типу 'boolean'",
+                       "lv": "items[5].reverse: 'often' nav tipa 'boolean'"},
+}
+RULE_PROBLEMS = {  # checked once the pack has the schema's shape; the second of the two ids is the one named
+    "- id: colleague_stuck": {"pl": "items[3].id: powtórzony identyfikator pytania 'colleague_stuck'",
+                              "ru": "items[3].id: повторяется идентификатор вопроса 'colleague_stuck'",
+                              "lv": "items[3].id: atkārtots jautājuma identifikators 'colleague_stuck'"},
+}
+LINE = {"pl": "wiersz", "ru": "строка", "lv": "rinda"}
+
+
+def teamwork_pack(schema_problems: bool) -> str:
+    """The teamwork example with an item id written twice, and with the problems of SCHEMA_PROBLEMS too."""
+    from .conftest import TEAMWORK_PATH  # pylint: disable=import-outside-toplevel
+    text = TEAMWORK_PATH.read_text(encoding="utf-8").replace("  - id: delay_news\n", "  - id: colleague_stuck\n")
+    if schema_problems:
+        text = text.replace("version: 1\n", "version: 1\ncolour: blue\n").replace("    reverse: true\n",
+                                                                                "    reverse: often\n", 1)
+    return text
+
+
+@pytest.mark.parametrize("language", ["pl", "ru", "lv"])
+@pytest.mark.parametrize("expected", [SCHEMA_PROBLEMS, RULE_PROBLEMS], ids=["schema", "rules"])
+def test_a_broken_course_pack_is_refused_in_the_designers_language(staff, language, expected):
+    """A typed pack's problems, line by line, as the designer reads them in Studio; nothing is kept."""
+    broken = teamwork_pack(schema_problems=expected is SCHEMA_PROBLEMS)
+    block = staff.load('<competency_assessment pack_id="customer_service"/>')
+    with translation.override(language):
+        status, body = staff.call(block, "save_course_pack", {"yaml": broken})
+    assert status == 400
+    assert len(body["problems"]) == len(expected), body["problems"]
+    for needle, texts in expected.items():
+        line = max(n for n, text in enumerate(broken.splitlines(), start=1) if needle in text)
+        start = f"{LINE[language]} {line}: {texts[language]}"
+        assert any(problem.startswith(start) for problem in body["problems"]), (start, body["problems"])
+    assert not staff.block(block.scope_ids.usage_id).fields["course_pack"].is_set_on(block)
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("pl", "wiersz 2: niepoprawny YAML: kotwice i aliasy (*nazwa) są w pakiecie niedozwolone"),
+    ("ru", "строка 2: некорректный YAML: якоря и псевдонимы (*имя) в пакете не допускаются"),
+    ("lv", "rinda 2: nederīgs YAML: enkuri un aizstājvārdi (*nosaukums) paketē nav atļauti"),
+])
+def test_a_refused_alias_is_told_in_the_designers_language(staff, language, expected):
+    from .test_validator_messages import alias_bomb  # pylint: disable=import-outside-toplevel
+    block = staff.load('<competency_assessment pack_id="customer_service"/>')
+    with translation.override(language):
+        status, body = staff.call(block, "save_course_pack", {"yaml": alias_bomb()})
+    assert status == 400 and body["problems"][0].startswith(expected), body["problems"]

@@ -351,7 +351,8 @@ class CompetencyAssessmentBlock(AssessmentStudioMixin, CompetencyStaffMixin, Ass
 
     def _pack_error_fragment(self, error: PackError) -> Fragment:
         log.warning("Competency pack %r cannot be used: %s", self.pack_id, error)
-        context = {"is_staff": self.user_is_staff(), "issues": [str(issue) for issue in error.issues[:20]]}
+        context = {"is_staff": self.user_is_staff(),
+                   "issues": [self.pack_issue_text(issue, with_file=True) for issue in error.issues[:20]]}
         return Fragment(templates.render("static/html/pack_error.html", context, self.i18n_service()))
 
     # ----- handlers ------------------------------------------------------------------------------

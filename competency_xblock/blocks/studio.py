@@ -66,6 +66,13 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
     def installed_packs(self) -> pack_loader.PackLibrary:
         return self.pack_library()
 
+    def pack_issue_text(self, issue: pack_loader.PackIssue, with_file: bool = False) -> str:
+        """A pack problem in the designer's language: "line N: ...", or with the file named "file:N: ..."."""
+        message = messages.translate(issue.message, self.ugettext, self.ngettext)
+        if with_file:
+            return f"{issue.file}:{issue.line}: {message}"
+        return self.ugettext("line {line}: {message}").format(line=issue.line, message=message)
+
     def _pack_and_issue(self, pack_id) -> tuple[Pack | None, str | None]:
         """The pack the block would use with ``pack_id`` (the course's own pack first), or why none."""
         if self.course_pack:
@@ -73,13 +80,13 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
                 return pack_loader.parse_pack_cached(self.course_pack, self.COURSE_PACK_LABEL), None
             except PackError as error:
                 return None, self.ugettext("the course's own pack cannot be used: {issues}").format(
-                    issues="; ".join(str(issue) for issue in error.issues[:3]))
+                    issues="; ".join(self.pack_issue_text(issue) for issue in error.issues[:3]))
         if not isinstance(pack_id, str) or not pack_id:
             return None, self.ugettext("choose one of the installed packs")
         try:
             return self.installed_packs().get(pack_id), None
         except PackError as error:
-            shown = "; ".join(str(issue) for issue in error.issues[:3])
+            shown = "; ".join(self.pack_issue_text(issue, with_file=True) for issue in error.issues[:3])
             more = len(error.issues) - 3
             return None, self.ugettext("the pack {pack!r} cannot be used: {issues}").format(
                 pack=pack_id, issues=shown + (f" (+{more})" if more > 0 else ""))
@@ -252,8 +259,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             try:
                 pack = pack_loader.parse_pack(text, self.COURSE_PACK_LABEL)
             except PackError as error:
-                problems = [self.ugettext("line {line}: {message}").format(line=issue.line, message=issue.message)
-                            for issue in error.issues]
+                problems = [self.pack_issue_text(issue) for issue in error.issues]
                 return _json_response({"error": self.ugettext("The pack was not saved; problems found: {count}.")
                                        .format(count=len(problems)), "problems": problems}, 400)
             self.course_pack, pack_id = text, pack.id
@@ -296,7 +302,8 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
             "link_template": render("link", {"levels": list(LEVELS)}),
             "problems": [{"type": m.type, "text": m.text} for m in self.validate().messages],
             "pack_starts": self.course_pack_starts(),
-            "source_problems": [f"{issue.file}: {issue.message}" for issue in self.installed_packs().problems()],
+            "source_problems": [f"{issue.file}: {messages.translate(issue.message, self.ugettext, self.ngettext)}"
+                                for issue in self.installed_packs().problems()],
         }
         if pack:
             context.update(self._question_context(pack, language))

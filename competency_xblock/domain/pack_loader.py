@@ -5,7 +5,9 @@ A pack is checked twice: against ``content/schema.json`` (shape and types, with
 jsonschema) and then against the rules a schema cannot express (unique ids, an
 item's dimension exists, every text in every language, cut scores in order).
 Every problem becomes a :class:`PackIssue` naming the file, the line and the field:
-each problem once, on the line of the key or value it is about, sorted by line.
+each problem once, on the line of the key or value it is about, sorted by line. Its
+message is a :class:`messages.Message`: English as it stands, translated where a block
+shows it to a course designer (Studio).
 
 Pack texts may come from outside (another distribution, an operator's folder, a course
 team typing in Studio), so they are bad input until checked: the text is size-limited,
@@ -30,6 +32,7 @@ import jsonschema
 import yaml
 
 from ..package_data import data_path
+from .messages import Message, N_, N_plural
 from .pack_model import (
     LEVELS, SELF_ASSESSMENT, SITUATIONAL, Dimension, Item, Level, Link, Option, Pack,
     ScoringRules,
@@ -48,7 +51,7 @@ MAX_PACK_BYTES = 2 * 1024 * 1024
 class PackIssue:
     file: str
     line: int
-    message: str
+    message: str  # a Message: English as a str, translatable with messages.translate
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -114,8 +117,9 @@ class _Checker:
         probe = tuple(path)
         while probe not in self.lines and probe:
             probe = probe[:-1]
-        where = f"{_field_name(path)}: " if path else ""
-        issue = PackIssue(self.file, self.lines.get(probe, 1), where + message)
+        if path:  # punctuation only: the field's name is the pack's own key, the same in every language
+            message = Message("{field}: {problem}", field=_field_name(path), problem=message)
+        issue = PackIssue(self.file, self.lines.get(probe, 1), message)
         if issue not in self.issues:   # an item's shape and its type's shape can both report a missing field
             self.issues.append(issue)
 
@@ -130,12 +134,58 @@ def _unknown_keys(error: jsonschema.ValidationError) -> list[str]:
     return [key for key in error.instance if key not in known]
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "pattern" and "https?" in str(error.validator_value):
-        return f"{error.instance!r} is not an http(s) URL"
-    if error.validator == "pattern" and "a-z][a-z0-9_]" in str(error.validator_value):
-        return f"{error.instance!r} is not an id (lower-case letters, digits and _, starting with a letter)"
-    return error.message
+def _shown(value) -> str:
+    """``repr(value)``, cut short: a whole list or mapping would drown the message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# What each pattern of content/schema.json asks for, in words (fragments of the patterns say which).
+_PATTERN_MESSAGES = (
+    ("https?", N_("{value} is not an http(s) URL")),
+    ("a-z][a-z0-9_]", N_("{value} is not an id (lower-case letters, digits and _, starting with a letter)")),
+    ("a-z0-9_]{1,16}", N_("{value} is not an option id (1 to 16 lower-case letters, digits and _)")),
+    ("a-z]{2}(-", N_("{value} is not a language code (such as pl, en or pt-br)")),
+    ("\\S", N_("the text is blank")),
+)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> Message | str:
+    """The schema error in the loader's own words (jsonschema's for the common ones), translatable."""
+    validator, limit, value = error.validator, error.validator_value, _shown(error.instance)
+    if validator == "required":
+        missing = next((key for key in limit if f"{key!r} is a required property" == error.message), None)
+        if missing is not None:
+            return Message(N_("{name} is a required property"), name=repr(missing))
+    elif validator == "type":
+        kinds = ", ".join(repr(kind) for kind in (limit if isinstance(limit, list) else [limit]))
+        return Message(N_("{value} is not of type {type}"), value=value, type=kinds)
+    elif validator == "enum":
+        return Message(N_("{value} is not one of {allowed}"), value=value, allowed=repr(limit))
+    elif validator == "const":
+        return Message(N_("{expected} was expected"), expected=repr(limit))
+    elif validator == "minimum":
+        return Message(N_("{value} is less than the minimum of {limit}"), value=value, limit=repr(limit))
+    elif validator == "maximum":
+        return Message(N_("{value} is greater than the maximum of {limit}"), value=value, limit=repr(limit))
+    elif validator == "exclusiveMinimum":
+        return Message(N_("{value} must be greater than {limit}"), value=value, limit=repr(limit))
+    elif validator in ("minItems", "minProperties"):
+        return Message(N_plural("needs at least {count} entry", "needs at least {count} entries"), limit)
+    elif validator == "maxItems":
+        return Message(N_plural("allows at most {count} entry", "allows at most {count} entries"), limit)
+    elif validator == "minLength":
+        return Message(N_("the text is empty"))
+    elif validator == "uniqueItems":
+        return Message(N_("the list holds the same entry twice"))
+    elif validator == "pattern":
+        for fragment, template in _PATTERN_MESSAGES:
+            if fragment in str(limit):
+                return Message(template, value=value)
+    elif validator == "oneOf" and isinstance(error.instance, dict):  # an item of no known type
+        return Message(N_("an item's type must be {situational} or {self_assessment}"),
+                       situational=repr(SITUATIONAL), self_assessment=repr(SELF_ASSESSMENT))
+    return error.message  # a check the schema may gain later: jsonschema's English
 
 
 def _leaf_errors(error: jsonschema.ValidationError):
@@ -154,7 +204,7 @@ def _check_schema(data, checker: _Checker) -> None:
             if leaf.validator == "additionalProperties" and leaf.validator_value is False:
                 allowed = ", ".join(leaf.schema.get("properties", {}))
                 for key in _unknown_keys(leaf):   # on the line of the key itself, not of its mapping
-                    checker.add(path + (key,), f"unknown field; allowed here: {allowed}")
+                    checker.add(path + (key,), Message(N_("unknown field; allowed here: {allowed}"), allowed=allowed))
             else:
                 checker.add(path, _schema_message(leaf))
 
@@ -162,8 +212,9 @@ def _check_schema(data, checker: _Checker) -> None:
 def _check_file_name(data: dict, expected_id: str | None, checker: _Checker) -> None:
     """A pack in a folder is found by its file name, so ``<id>.yaml`` must name it."""
     if expected_id is not None and isinstance(data.get("id"), str) and data["id"] != expected_id:
-        checker.add(("id",), f"the id {data['id']!r} differs from the file name {expected_id + '.yaml'!r}; "
-                    f"name the file {data['id'] + '.yaml'!r} or change the id")
+        checker.add(("id",), Message(N_("the id {id} differs from the file name {file}; name the file {new_file} "
+                                        "or change the id"), id=repr(data["id"]), file=repr(expected_id + ".yaml"),
+                                     new_file=repr(data["id"] + ".yaml")))
 
 
 def _check_texts(node, path: tuple, languages: list, checker: _Checker) -> None:
@@ -172,9 +223,10 @@ def _check_texts(node, path: tuple, languages: list, checker: _Checker) -> None:
         # manager_tips maps a dimension id to its localized tips: {empathy: {pl: [...], en: [...]}}
         if path and (path[-1] in _LOCALIZED_FIELDS or (len(path) == 2 and path[0] == "manager_tips")):
             for missing in [lang for lang in languages if lang not in node]:
-                checker.add(path, f"missing the {missing!r} text")
+                checker.add(path, Message(N_("missing the {language} text"), language=repr(missing)))
             for unknown in sorted(set(node) - set(languages)):
-                checker.add(path + (unknown,), f"language {unknown!r} is not among the pack's languages {languages}")
+                checker.add(path + (unknown,), Message(N_("language {language} is not among the pack's languages "
+                                                          "{languages}"), language=repr(unknown), languages=languages))
             return
         for key, value in node.items():
             _check_texts(value, path + (key,), languages, checker)
@@ -193,47 +245,64 @@ def _check_rules(data: dict, checker: _Checker) -> None:
 
     cuts = data["scoring"]["cut_scores"]
     if not cuts[0] < cuts[1]:
-        checker.add(("scoring", "cut_scores"), f"cut scores must rise: C1 < C2, got {cuts}")
+        checker.add(("scoring", "cut_scores"), _falling_cuts(cuts))
 
     level_numbers = [level["level"] for level in data["levels"]]
     if sorted(level_numbers) != list(LEVELS):
-        checker.add(("levels",), f"levels must be exactly 1, 2 and 3 once each, got {level_numbers}")
+        checker.add(("levels",), Message(N_("levels must be exactly 1, 2 and 3 once each, got {levels}"),
+                                         levels=level_numbers))
 
     dimension_ids = [dimension["id"] for dimension in data["dimensions"]]
     for index, dimension in enumerate(data["dimensions"]):
         own_cuts = dimension.get("cut_scores")
         if own_cuts and not own_cuts[0] < own_cuts[1]:
-            checker.add(("dimensions", index, "cut_scores"), f"cut scores must rise: C1 < C2, got {own_cuts}")
+            checker.add(("dimensions", index, "cut_scores"), _falling_cuts(own_cuts))
     for dimension_id in data.get("manager_tips", {}):
         if dimension_id not in dimension_ids:
-            checker.add(("manager_tips", dimension_id), f"unknown dimension {dimension_id!r}; known: {dimension_ids}")
-    _check_unique(dimension_ids, ("dimensions",), "dimension", checker)
-    _check_unique([item["id"] for item in data["items"]], ("items",), "item", checker)
+            checker.add(("manager_tips", dimension_id), _unknown_dimension(dimension_id, dimension_ids))
+    _check_unique(dimension_ids, ("dimensions",), N_("duplicate dimension id {id}"), checker)
+    _check_unique([item["id"] for item in data["items"]], ("items",), N_("duplicate item id {id}"), checker)
 
     per_dimension = {dimension_id: 0 for dimension_id in dimension_ids}
     for index, item in enumerate(data["items"]):
         path = ("items", index)
         if item["dimension"] not in per_dimension:
-            checker.add(path + ("dimension",), f"unknown dimension {item['dimension']!r}; known: {dimension_ids}")
+            checker.add(path + ("dimension",), _unknown_dimension(item["dimension"], dimension_ids))
         else:
             per_dimension[item["dimension"]] += 1
         if item["type"] == SITUATIONAL:
-            _check_unique([option["id"] for option in item["options"]], path + ("options",), "option", checker)
+            _check_unique([option["id"] for option in item["options"]], path + ("options",),
+                          N_("duplicate option id {id}"), checker)
             if max(option["points"] for option in item["options"]) != 3:
-                checker.add(path + ("options",), "no option is keyed 3 points (the best answer)")
+                checker.add(path + ("options",), Message(N_("no option is keyed 3 points (the best answer)")))
     minimum = data["scoring"]["min_items_per_dimension"]
     for index, dimension_id in enumerate(dimension_ids):
         if per_dimension[dimension_id] < minimum:
-            checker.add(("dimensions", index), f"dimension {dimension_id!r} has {per_dimension[dimension_id]} "
-                        f"items, fewer than min_items_per_dimension ({minimum})")
+            checker.add(("dimensions", index), Message(
+                N_plural("dimension {dimension} has {count} item, fewer than min_items_per_dimension ({minimum})",
+                         "dimension {dimension} has {count} items, fewer than min_items_per_dimension ({minimum})"),
+                per_dimension[dimension_id], dimension=repr(dimension_id), minimum=minimum))
 
 
-def _check_unique(ids: list, path: tuple, what: str, checker: _Checker) -> None:
+def _check_unique(ids: list, path: tuple, template: str, checker: _Checker) -> None:
     seen = set()
     for index, value in enumerate(ids):
         if value in seen:
-            checker.add(path + (index, "id"), f"duplicate {what} id {value!r}")
+            checker.add(path + (index, "id"), Message(template, id=repr(value)))
         seen.add(value)
+
+
+def _falling_cuts(cuts) -> Message:
+    return Message(N_("cut scores must rise: C1 < C2, got {cuts}"), cuts=cuts)
+
+
+def _unknown_dimension(dimension_id, known: list) -> Message:
+    return Message(N_("unknown dimension {dimension}; known: {known}"), dimension=repr(dimension_id), known=known)
+
+
+def _too_big(template: str, size: int) -> Message:
+    """A text of ``size`` bytes, over :data:`MAX_PACK_BYTES`, in the words of ``template``."""
+    return Message(template, size=f"{size:,}", limit=f"{MAX_PACK_BYTES:,}")
 
 
 def _tuple_map(mapping: dict) -> dict:
@@ -282,7 +351,7 @@ class _PackYamlLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (*name) are not allowed in a pack; write the text out",
+                None, None, Message(N_("anchors and aliases (*name) are not allowed in a pack; write the text out")),
                 self.peek_event().start_mark)
         return super().compose_node(parent, index)
 
@@ -291,7 +360,7 @@ def _read_yaml(text: str, file: str) -> tuple[yaml.Node, object]:
     """The node tree (for lines) and the data of ``text``; raises PackError for bad YAML."""
     size = len(text.encode("utf-8"))
     if size > MAX_PACK_BYTES:
-        raise PackError([PackIssue(file, 1, f"the pack is {size:,} bytes; at most {MAX_PACK_BYTES:,} are allowed")])
+        raise PackError([PackIssue(file, 1, _too_big(N_("the pack is {size} bytes; at most {limit} are allowed"), size))])
     loader = _PackYamlLoader(text)
     try:
         root = loader.get_single_node()
@@ -300,9 +369,9 @@ def _read_yaml(text: str, file: str) -> tuple[yaml.Node, object]:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
-        raise PackError([PackIssue(file, line, f"invalid YAML: {problem}")]) from None
+        raise PackError([PackIssue(file, line, Message(N_("invalid YAML: {problem}"), problem=problem))]) from None
     except RecursionError:
-        raise PackError([PackIssue(file, 1, "invalid YAML: nested too deeply")]) from None
+        raise PackError([PackIssue(file, 1, Message(N_("invalid YAML: nested too deeply")))]) from None
     finally:
         loader.dispose()
 
@@ -316,11 +385,12 @@ def parse_pack(text: str, file: str = "<pack>", expected_id: str | None = None, 
     """
     root, data = _read_yaml(text, file)
     if root is None or not isinstance(data, dict):
-        raise PackError([PackIssue(file, 1, "a pack must be a YAML mapping (id, languages, items, ...)")])
+        raise PackError([PackIssue(file, 1, Message(N_("a pack must be a YAML mapping (id, languages, items, ...)")))])
     checker = _Checker(file, _line_map(root))
     for path, line in _duplicate_keys(root):
-        checker.issues.append(PackIssue(file, line, f"{_field_name(path)}: the key is written twice; "
-                                                    "the first value would be lost"))
+        checker.issues.append(PackIssue(file, line, Message(
+            "{field}: {problem}", field=_field_name(path),
+            problem=Message(N_("the key is written twice; the first value would be lost")))))
     _check_schema(data, checker)
     fits_schema = not checker.issues   # the rules read the data, so they need its shape
     _check_file_name(data, expected_id, checker)
@@ -357,11 +427,11 @@ def load_pack_file(path: str | os.PathLike, rules=None) -> Pack:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_PACK_BYTES:
-            raise PackError([PackIssue(str(path), 1, f"the file is {path.stat().st_size:,} bytes; "
-                                                     f"at most {MAX_PACK_BYTES:,} are allowed")])
+            raise PackError([PackIssue(str(path), 1, _too_big(N_("the file is {size} bytes; at most {limit} are "
+                                                                 "allowed"), path.stat().st_size))])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise PackError([PackIssue(str(path), 1, f"cannot read the file: {error}")]) from None
+        raise PackError([PackIssue(str(path), 1, _unreadable(error))]) from None
     return parse_pack(text, str(path), expected_id=path.stem, rules=rules)
 
 
@@ -423,8 +493,9 @@ class PackLibrary:
         """The file of the pack ``pack_id``; raises PackError when it is missing or found twice."""
         places = self._files().get(pack_id)
         if not places:
-            raise PackError([PackIssue(f"{pack_id}.yaml", 1,
-                                       f"no pack {pack_id!r}; installed packs: {', '.join(self.pack_ids())}")])
+            raise PackError([PackIssue(f"{pack_id}.yaml", 1, Message(N_("no pack {pack}; installed packs: {packs}"),
+                                                                     pack=repr(pack_id),
+                                                                     packs=", ".join(self.pack_ids())))])
         if len(places) > 1:
             raise PackError([_duplicate_issue(places)])
         return places[0][1]
@@ -440,7 +511,7 @@ class PackLibrary:
         try:
             stat = path.stat()
         except OSError as error:
-            return PackError([PackIssue(str(path), 1, f"cannot read the file: {error}")])
+            return PackError([PackIssue(str(path), 1, _unreadable(error))])
         stamp = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             cached = self._cache.get(path)
@@ -455,5 +526,11 @@ class PackLibrary:
 
 def _duplicate_issue(places: list[tuple[PackSource, Path]]) -> PackIssue:
     where = "; ".join(f"{source.label} ({path})" for source, path in places)
-    return PackIssue(str(places[0][1]), 1, f"the pack id {places[0][1].stem!r} is in {len(places)} places: {where}. "
-                                          "Remove or rename all but one.")
+    return PackIssue(str(places[0][1]), 1, Message(
+        N_plural("the pack id {id} is in {count} place: {where}. Remove or rename all but one.",
+                 "the pack id {id} is in {count} places: {where}. Remove or rename all but one."),
+        len(places), id=repr(places[0][1].stem), where=where))
+
+
+def _unreadable(error: OSError) -> Message:
+    return Message(N_("cannot read the file: {error}"), error=str(error))
