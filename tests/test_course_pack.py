@@ -97,7 +97,7 @@ def test_a_broken_pack_is_not_saved_and_each_problem_names_its_line(staff, learn
     ("id: [unclosed\n", "line 2: invalid YAML"),
     ("- just\n- a list\n", "line 1: a pack must be a YAML mapping"),
     (alias_bomb(), "line 2: invalid YAML: anchors and aliases (*name) are not allowed in a pack"),
-    ("# padding\n" * (MAX_PACK_BYTES // 10 + 1), f"bytes; at most {MAX_PACK_BYTES:,} are allowed"),
+    ("# padding\n" * (MAX_PACK_BYTES // 10 + 1), f"bytes; at most {MAX_PACK_BYTES} are allowed"),
     (TEMPLATE.replace("id: my_competency", "id: My Competency"), "line 4: id: 'My Competency' is not an id"),
     ("name: !!python/object/apply:os.system ['true']\n", "could not determine a constructor"),
 ])

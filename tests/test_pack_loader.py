@@ -152,3 +152,29 @@ def test_schema_problems_are_told_in_words_not_in_the_schemas_terms(old, new, ex
         parse_pack(MINI.replace(old, new, 1), "bad.yaml")
     assert expected in [str(issue) for issue in caught.value.issues]
     assert all(hasattr(issue.message, "template") for issue in caught.value.issues)
+
+
+def test_pack_problems_survive_pickle_and_copy_with_their_templates():
+    """A message holding a mapping's repr ("{'pl': 1}") is rebuilt from its template, not formatted again."""
+    import copy  # pylint: disable=import-outside-toplevel
+    import pickle  # pylint: disable=import-outside-toplevel
+    with pytest.raises(PackError) as caught:
+        parse_pack(MINI.replace("languages: [en, pl]", "languages: {pl: 1}"), "bad.yaml")
+    error = caught.value
+    assert "{'pl': 1}" in str(error)
+    for again in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error)):
+        assert [str(issue) for issue in again.issues] == [str(issue) for issue in error.issues]
+        assert [issue.message.params for issue in again.issues] == [issue.message.params for issue in error.issues]
+
+
+def test_a_kept_broken_pack_is_raised_afresh_each_time():
+    """The caches keep the error; raising that very object again would pile up every caller's frames on it."""
+    import traceback  # pylint: disable=import-outside-toplevel
+    raised = []
+    for _ in range(3):
+        with pytest.raises(PackError) as caught:
+            pack_loader.parse_pack_cached("- not a pack\n", "kept.yaml")
+        raised.append(caught.value)
+    assert raised[0] is not raised[1] and raised[0].issues == raised[2].issues
+    depths = [len(traceback.extract_tb(error.__traceback__)) for error in raised]
+    assert depths[0] == depths[1] == depths[2], depths

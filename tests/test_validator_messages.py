@@ -168,8 +168,8 @@ def test_an_alias_inside_a_real_pack_is_refused_on_its_line():
 def test_a_text_over_the_size_limit_is_refused_unread(monkeypatch):
     monkeypatch.setattr(pack_loader, "_PackYamlLoader", None)   # would fail if the text were parsed
     text = MINI + "#" * MAX_PACK_BYTES
-    assert issues_of(text) == [f"bad.yaml:1: the pack is {len(text.encode()):,} bytes; "
-                               f"at most {MAX_PACK_BYTES:,} are allowed"]
+    assert issues_of(text) == [f"bad.yaml:1: the pack is {len(text.encode())} bytes; "
+                               f"at most {MAX_PACK_BYTES} are allowed"]
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):

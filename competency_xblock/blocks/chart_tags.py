@@ -28,9 +28,23 @@ ELLIPSIS = "…"
 
 
 def cut(text: str, chars: int) -> str:
-    """``text`` (NFC, as Django's Truncator makes it) if it has at most ``chars`` characters, else its first ``chars - 1`` and "…"."""
+    """
+    ``text`` cut to ``chars`` characters, the last of them "…", as Django's ``Truncator.chars`` cuts
+    it: the text in NFC, and combining marks (Hindi vowel signs, Hebrew points) not counted.
+    """
+    if chars <= 0:
+        return ""
     text = unicodedata.normalize("NFC", text)
-    return text if len(text) <= chars else text[:max(chars - 1, 0)] + ELLIPSIS
+    counted, end = 0, None
+    for index, character in enumerate(text):
+        if unicodedata.combining(character):
+            continue
+        counted += 1
+        if end is None and counted > chars - 1:  # where the cut goes, leaving room for the "…"
+            end = index
+        if counted > chars:
+            return text[:end] + ELLIPSIS
+    return text
 
 
 def _row(row: dict, chart: dict, css_class: str, label_chars: int, level_class: str) -> str:

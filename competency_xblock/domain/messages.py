@@ -60,6 +60,11 @@ class Message(str):
         message.template, message.count, message.params = template, count, params
         return message
 
+    def __getnewargs_ex__(self):
+        # pickle and copy rebuild a str subclass from its text, which here would be formatted again
+        # (and fail on a "{" in it, such as a mapping's repr): rebuild it from what made it instead.
+        return (self.template, self.count), self.params
+
 
 def _render(template, count, params: dict, gettext: Gettext, ngettext: Ngettext) -> str:
     values = {name: translate(value, gettext, ngettext) if isinstance(value, Message) else value

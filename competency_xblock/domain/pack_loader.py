@@ -51,7 +51,7 @@ MAX_PACK_BYTES = 2 * 1024 * 1024
 class PackIssue:
     file: str
     line: int
-    message: str  # a Message: English as a str, translatable with messages.translate
+    message: str  # English; a Message (translatable with messages.translate), or jsonschema's plain text
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -63,6 +63,11 @@ class PackError(Exception):
     def __init__(self, issues: list[PackIssue]):
         self.issues = issues
         super().__init__("\n".join(str(issue) for issue in issues))
+
+    def fresh(self) -> "PackError":
+        """A new error with these issues, to raise in place of a kept one (a kept error raised again
+        would gather every raise's traceback, and the frames in it, for as long as it is kept)."""
+        return PackError(self.issues)
 
 
 @cache
@@ -300,9 +305,10 @@ def _unknown_dimension(dimension_id, known: list) -> Message:
     return Message(N_("unknown dimension {dimension}; known: {known}"), dimension=repr(dimension_id), known=known)
 
 
-def _too_big(template: str, size: int) -> Message:
-    """A text of ``size`` bytes, over :data:`MAX_PACK_BYTES`, in the words of ``template``."""
-    return Message(template, size=f"{size:,}", limit=f"{MAX_PACK_BYTES:,}")
+def _too_big(template, size: int) -> Message:
+    """A text of ``size`` bytes, over :data:`MAX_PACK_BYTES`, in the words of ``template`` (counted by ``size``).
+    The numbers are plain digits: a grouping comma reads as a decimal one in Polish, Russian or Latvian."""
+    return Message(template, size, limit=MAX_PACK_BYTES)
 
 
 def _tuple_map(mapping: dict) -> dict:
@@ -360,7 +366,9 @@ def _read_yaml(text: str, file: str) -> tuple[yaml.Node, object]:
     """The node tree (for lines) and the data of ``text``; raises PackError for bad YAML."""
     size = len(text.encode("utf-8"))
     if size > MAX_PACK_BYTES:
-        raise PackError([PackIssue(file, 1, _too_big(N_("the pack is {size} bytes; at most {limit} are allowed"), size))])
+        raise PackError([PackIssue(file, 1, _too_big(N_plural(
+            "the pack is {count} byte; at most {limit} are allowed",
+            "the pack is {count} bytes; at most {limit} are allowed"), size))])
     loader = _PackYamlLoader(text)
     try:
         root = loader.get_single_node()
@@ -411,14 +419,14 @@ def _parsed_text(text: str, file: str) -> Pack | PackError:
     try:
         return parse_pack(text, file)
     except PackError as error:
-        return error
+        return error.with_traceback(None)  # kept: holding the parse's frames would keep them alive too
 
 
 def parse_pack_cached(text: str, file: str = "<pack>") -> Pack:
     """:func:`parse_pack`, remembered per text: a course's own pack is parsed once per process."""
     outcome = _parsed_text(text, file)
     if isinstance(outcome, PackError):
-        raise outcome
+        raise outcome.fresh()
     return outcome
 
 
@@ -427,8 +435,9 @@ def load_pack_file(path: str | os.PathLike, rules=None) -> Pack:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_PACK_BYTES:
-            raise PackError([PackIssue(str(path), 1, _too_big(N_("the file is {size} bytes; at most {limit} are "
-                                                                 "allowed"), path.stat().st_size))])
+            raise PackError([PackIssue(str(path), 1, _too_big(N_plural(
+                "the file is {count} byte; at most {limit} are allowed",
+                "the file is {count} bytes; at most {limit} are allowed"), path.stat().st_size))])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PackError([PackIssue(str(path), 1, _unreadable(error))]) from None
@@ -504,7 +513,7 @@ class PackLibrary:
         """Return the pack ``pack_id``; raise :class:`PackError` if it is missing, found twice or broken."""
         outcome = self._outcome(self.path_of(pack_id))
         if isinstance(outcome, PackError):
-            raise outcome
+            raise outcome.fresh()
         return outcome
 
     def _outcome(self, path: Path) -> Pack | PackError:
@@ -519,7 +528,7 @@ class PackLibrary:
                 try:
                     outcome: Pack | PackError = load_pack_file(path)
                 except PackError as error:
-                    outcome = error
+                    outcome = error.with_traceback(None)
                 self._cache[path] = cached = (stamp, outcome)
         return cached[1]
 
