@@ -178,3 +178,14 @@ def test_a_kept_broken_pack_is_raised_afresh_each_time():
     assert raised[0] is not raised[1] and raised[0].issues == raised[2].issues
     depths = [len(traceback.extract_tb(error.__traceback__)) for error in raised]
     assert depths[0] == depths[1] == depths[2], depths
+
+
+def test_every_pattern_of_the_schema_has_its_words():
+    """A pattern added to content/schema.json without words would show its regular expression to designers."""
+    import re  # pylint: disable=import-outside-toplevel
+    schema = pack_loader.SCHEMA_PATH.read_text(encoding="utf-8")
+    patterns = {json_pattern.encode().decode("unicode_escape")
+                for json_pattern in re.findall(r'"pattern":\s*"((?:[^"\\]|\\.)*)"', schema)}
+    assert len(patterns) >= 5
+    for pattern in patterns:
+        assert sum(fragment in pattern for fragment, _words in pack_loader._PATTERN_MESSAGES) == 1, pattern  # pylint: disable=protected-access
