@@ -38,18 +38,24 @@ def stored_user_states(usage_id, user_ids) -> list[dict]:
     return [json.loads(row.state) for row in rows]
 
 
-def our_pool(size: int, seed: int = 6):
-    """(block, states): an assessment and the stored states of ``size`` learners who submitted."""
+def submitted_learners(size: int, seed: int, prefix: str):
+    """(author, usage id, user ids): an assessment and ``size`` learners who each submitted 1 to 3 attempts."""
     rng = random.Random(seed)
-    author = Driver("bench-author")
+    author = Driver(f"{prefix}-author")
     usage = author.load(OUR_XML)
     pack = author.block(usage).load_pack()
     users = []
     for _ in range(size):
-        learner = Driver.fresh("bench-report")
+        learner = Driver.fresh(prefix)
         for _attempt in range(rng.choice((1, 1, 1, 2, 3))):
             _ok("submit", learner.post(usage, "submit", json.dumps({"answers": random_answers(pack, rng)}).encode()))
         users.append(learner.user_id)
+    return author, usage, users
+
+
+def our_pool(size: int, seed: int = 6):
+    """(block, states): an assessment and the stored states of ``size`` learners who submitted."""
+    author, usage, users = submitted_learners(size, seed, "bench-report")
     return author.block(usage), stored_user_states(usage, users)
 
 
@@ -152,16 +158,7 @@ def job_rate(pool_size: int, count: int) -> tuple[float, int]:
     """
     from competency_xblock.platform import cohort_jobs  # pylint: disable=import-outside-toplevel
     from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
-    rng = random.Random(7)
-    author = Driver("bench-job-author")
-    usage = author.load(OUR_XML)
-    pack = author.block(usage).load_pack()
-    users = []
-    for _ in range(pool_size):
-        learner = Driver.fresh("bench-job")
-        for _attempt in range(rng.choice((1, 1, 1, 2, 3))):
-            _ok("submit", learner.post(usage, "submit", json.dumps({"answers": random_answers(pack, rng)}).encode()))
-        users.append(learner.user_id)
+    author, usage, users = submitted_learners(pool_size, 7, "bench-job")
     rows = list(XBlockState.objects.filter(scope="usage", scope_id=str(usage), user_id__in=users))
     XBlockState.objects.bulk_create(
         [XBlockState(scope=row.scope, scope_id=row.scope_id, user_id=f"bench-job-copy-{number}",
@@ -169,7 +166,7 @@ def job_rate(pool_size: int, count: int) -> tuple[float, int]:
          for number, row in ((number, rows[number % len(rows)]) for number in range(count - len(rows)))],
         batch_size=5000)
     block = author.block(usage)
-    rules = block.cohort_rules(pack)
+    rules = block.cohort_rules(block.load_pack())
     start = time.perf_counter()
     status = cohort_jobs.start(usage, cohort_jobs.job_settings(rules, block.item_overrides))
     seconds = time.perf_counter() - start
