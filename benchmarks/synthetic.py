@@ -18,7 +18,8 @@ from typing import Iterator, NamedTuple
 
 import yaml
 
-from competency_xblock.domain.pack_loader import CONTENT_DIR, PackLibrary
+from competency_xblock.domain.pack_library import PackLibrary
+from competency_xblock.domain.pack_loader import CONTENT_DIR
 
 
 def base_pack_data() -> dict:

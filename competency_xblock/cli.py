@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .domain import pack_rules
 from .domain.pack_cues import cue_warnings
-from .domain.pack_loader import PackError, PackLibrary, load_pack_file
+from .domain.pack_library import PackLibrary
+from .domain.pack_loader import PackError, load_pack_file
 
 
 def _installed_library() -> PackLibrary:

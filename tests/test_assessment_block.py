@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from competency_xblock.domain.pack_loader import PackLibrary
+from competency_xblock.domain.pack_library import PackLibrary
 
 from .conftest import answer_set
 

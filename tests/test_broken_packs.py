@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from competency_xblock.cli import main
-from competency_xblock.domain.pack_loader import PackLibrary
+from competency_xblock.domain.pack_library import PackLibrary
 
 BROKEN = sorted((Path(__file__).parent / "packs" / "broken").glob("*.yaml"))
 EXPECTED = {

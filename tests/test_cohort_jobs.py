@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from competency_xblock.domain.pack_loader import PackLibrary
+from competency_xblock.domain.pack_library import PackLibrary
 from competency_xblock.platform import cohort_jobs, tasks
 from competency_xblock.platform.workbench_store import WorkbenchUserStateClient
 

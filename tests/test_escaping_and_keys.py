@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from competency_xblock.domain.pack_loader import PackLibrary
+from competency_xblock.domain.pack_library import PackLibrary
 
 from .conftest import answer_set
 

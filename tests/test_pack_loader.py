@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from competency_xblock.domain import pack_loader
-from competency_xblock.domain.pack_loader import PackError, PackLibrary, load_pack_file, parse_pack
+from competency_xblock.domain.pack_library import PackLibrary
+from competency_xblock.domain.pack_loader import PackError, load_pack_file, parse_pack
 
 MINI = (Path(__file__).parent / "packs" / "mini.yaml").read_text(encoding="utf-8")
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from competency_xblock.cli import main
-from competency_xblock.domain.pack_loader import CONTENT_DIR, PackError, PackLibrary, PackSource, load_pack_file
+from competency_xblock.domain.pack_library import PackLibrary, PackSource
+from competency_xblock.domain.pack_loader import CONTENT_DIR, PackError, load_pack_file
 from competency_xblock.platform import pack_sources
 
 from .conftest import TEAMWORK_PATH, answer_set

@@ -21,7 +21,7 @@ import webob
 
 from competency_xblock.platform import cohort_jobs, openedx_platform
 from competency_xblock.platform.workbench_store import WorkbenchUserStateClient
-from competency_xblock.domain.pack_loader import PackLibrary
+from competency_xblock.domain.pack_library import PackLibrary
 
 from .conftest import PACKS
 from .workbench import Learner

@@ -6,7 +6,8 @@ import shutil
 import pytest
 from xblock.validation import ValidationMessage
 
-from competency_xblock.domain.pack_loader import CONTENT_DIR, PackLibrary
+from competency_xblock.domain.pack_library import PackLibrary
+from competency_xblock.domain.pack_loader import CONTENT_DIR
 
 from .conftest import PACKS, answer_set
 

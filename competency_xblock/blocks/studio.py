@@ -21,6 +21,7 @@ from xblock.validation import ValidationMessage
 from .. import package_data
 from ..domain import authoring, chance, messages, pack_loader
 from ..domain.overrides import OverridesError, apply_overrides, normalize_overrides, prompt_key
+from ..domain.pack_library import PackLibrary
 from ..domain.pack_loader import PackError
 from ..domain.pack_model import LEVELS, SITUATIONAL, Pack, localize
 from . import request_body, templates
@@ -63,7 +64,7 @@ class AssessmentStudioMixin(OlxMixin, StudioEditableXBlockMixin):
 
     # ----- packs ---------------------------------------------------------------------------------
 
-    def installed_packs(self) -> pack_loader.PackLibrary:
+    def installed_packs(self) -> PackLibrary:
         return self.pack_library()
 
     def pack_issue_text(self, issue: pack_loader.PackIssue, with_file: bool = False) -> str:

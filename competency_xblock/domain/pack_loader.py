@@ -14,19 +14,17 @@ team typing in Studio), so they are bad input until checked: the text is size-li
 loaded with the safe loader, and anchors/aliases are refused while composing, before
 anything is expanded (a "billion laughs" pack costs one parse of its text).
 
-Where packs come from is not this module's business: :class:`PackLibrary` takes a list
-of :class:`PackSource` folders (``platform.pack_sources`` names the installed ones).
-Packs are parsed once per process and again only when their file changes.
+Where packs come from is not this module's business: :mod:`pack_library` keeps the packs
+of a list of folders (``platform.pack_sources`` names the installed ones). A course's own
+pack is parsed once per process (:func:`parse_pack_cached`).
 """
 from __future__ import annotations
 
 import json
 import os
-import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import jsonschema
 import yaml
@@ -440,106 +438,10 @@ def load_pack_file(path: str | os.PathLike, rules=None) -> Pack:
                 "the file is {count} bytes; at most {limit} are allowed"), path.stat().st_size))])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise PackError([PackIssue(str(path), 1, _unreadable(error))]) from None
+        raise PackError([PackIssue(str(path), 1, unreadable_file(error))]) from None
     return parse_pack(text, str(path), expected_id=path.stem, rules=rules)
 
 
-@dataclass(frozen=True)
-class PackSource:
-    """A folder of pack files (``<id>.yaml``) and, for people, where it was named."""
-    label: str
-    folder: Path | None
-    problem: str = ""    # why the source gives no packs (a folder that does not exist, ...)
-
-
-@dataclass(frozen=True)
-class PackEntry:
-    """One pack file of a library: its id, source, path, and the pack or why it cannot be used."""
-    pack_id: str
-    source: PackSource
-    path: Path
-    outcome: Pack | PackError
-
-
-class PackLibrary:
-    """
-    The packs of a list of source folders, each parsed once and again only when its file
-    changes. An id found in two sources is an error, never a silent choice.
-    """
-
-    def __init__(self, sources: Sequence[PackSource] | str | os.PathLike = CONTENT_DIR):
-        if isinstance(sources, (str, os.PathLike)):
-            sources = [PackSource(f"folder {sources}", Path(sources))]
-        self.sources = tuple(sources)
-        self._cache: dict[Path, tuple[tuple[int, int], Pack | PackError]] = {}
-        self._lock = threading.Lock()
-
-    def _files(self) -> dict[str, list[tuple[PackSource, Path]]]:
-        found: dict[str, list[tuple[PackSource, Path]]] = {}
-        for source in self.sources:
-            if source.folder is not None and not source.problem and source.folder.is_dir():
-                for path in sorted(source.folder.glob("*.yaml")):
-                    found.setdefault(path.stem, []).append((source, path))
-        return found
-
-    def pack_ids(self) -> list[str]:
-        return sorted(self._files())
-
-    def problems(self) -> list[PackIssue]:
-        """What is wrong with the sources themselves: unusable sources and ids found twice."""
-        issues = [PackIssue(source.label, 1, source.problem) for source in self.sources if source.problem]
-        for places in self._files().values():
-            if len(places) > 1:
-                issues.append(_duplicate_issue(places))
-        return issues
-
-    def entries(self) -> list[PackEntry]:
-        """Every pack file of every source, in id order, with its pack or its errors."""
-        return [PackEntry(pack_id, source, path, self._outcome(path))
-                for pack_id, places in sorted(self._files().items()) for source, path in places]
-
-    def path_of(self, pack_id: str) -> Path:
-        """The file of the pack ``pack_id``; raises PackError when it is missing or found twice."""
-        places = self._files().get(pack_id)
-        if not places:
-            raise PackError([PackIssue(f"{pack_id}.yaml", 1, Message(N_("no pack {pack}; installed packs: {packs}"),
-                                                                     pack=repr(pack_id),
-                                                                     packs=", ".join(self.pack_ids())))])
-        if len(places) > 1:
-            raise PackError([_duplicate_issue(places)])
-        return places[0][1]
-
-    def get(self, pack_id: str) -> Pack:
-        """Return the pack ``pack_id``; raise :class:`PackError` if it is missing, found twice or broken."""
-        outcome = self._outcome(self.path_of(pack_id))
-        if isinstance(outcome, PackError):
-            raise outcome.fresh()
-        return outcome
-
-    def _outcome(self, path: Path) -> Pack | PackError:
-        try:
-            stat = path.stat()
-        except OSError as error:
-            return PackError([PackIssue(str(path), 1, _unreadable(error))])
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            cached = self._cache.get(path)
-            if cached is None or cached[0] != stamp:
-                try:
-                    outcome: Pack | PackError = load_pack_file(path)
-                except PackError as error:
-                    outcome = error.with_traceback(None)
-                self._cache[path] = cached = (stamp, outcome)
-        return cached[1]
-
-
-def _duplicate_issue(places: list[tuple[PackSource, Path]]) -> PackIssue:
-    where = "; ".join(f"{source.label} ({path})" for source, path in places)
-    return PackIssue(str(places[0][1]), 1, Message(
-        N_plural("the pack id {id} is in {count} place: {where}. Remove or rename all but one.",
-                 "the pack id {id} is in {count} places: {where}. Remove or rename all but one."),
-        len(places), id=repr(places[0][1].stem), where=where))
-
-
-def _unreadable(error: OSError) -> Message:
+def unreadable_file(error: OSError) -> Message:
+    """The problem of a pack file that cannot be read (``error``: what the system said)."""
     return Message(N_("cannot read the file: {error}"), error=str(error))

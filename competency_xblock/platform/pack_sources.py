@@ -27,7 +27,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ..domain.pack_loader import CONTENT_DIR, PackLibrary, PackSource
+from ..domain.pack_library import PackLibrary, PackSource
+from ..domain.pack_loader import CONTENT_DIR
 
 ENTRY_POINT_GROUP = "competency_xblock.packs"
 FOLDERS_SETTING = "COMPETENCY_XBLOCK_PACK_DIRS"
