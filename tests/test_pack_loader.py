@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from competency_xblock.domain import pack_loader
+from competency_xblock.domain import pack_library, pack_loader
 from competency_xblock.domain.pack_library import PackLibrary
 from competency_xblock.domain.pack_loader import PackError, load_pack_file, parse_pack
 
@@ -119,7 +119,7 @@ def test_library_parses_once_and_again_after_a_change(tmp_path, monkeypatch):
     library = PackLibrary(tmp_path)
     calls = []
     real = pack_loader.load_pack_file
-    monkeypatch.setattr(pack_loader, "load_pack_file", lambda path: calls.append(path) or real(path))
+    monkeypatch.setattr(pack_library, "load_pack_file", lambda path: calls.append(path) or real(path))
     first = library.get("mini")
     assert library.get("mini") is first
     assert len(calls) == 1
